@@ -16,7 +16,8 @@ import {
 } from "../../link/host/latency-histogram.js";
 import type { EvseOptions } from "../commands/evse.js";
 import { UsageError } from "../errors.js";
-import type { ChargerSession, EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
+import type { ChargerSession } from "./charger-session.js";
+import type { EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
 import { FLEET_FDS_PER_PAIR, fdLimit, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
 import { mergeRttWindows } from "./rtt-windows.js";
 import { exitText, type FleetProcess, forkWorker } from "./spawn.js";
@@ -63,7 +64,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
   const w0 = performance.now();
   const t0 = Date.now();
   const sessions: ChargerSession[] = [];
-  /** When the fleet learnt of each session that did not end normally (ms after `t0`): the timeline's failures. */
+  /** When each session that did not end normally went wrong (ms after `t0`): the timeline's failures. */
   const failedAtMs: number[] = [];
   type W = {
     proc: FleetProcess<EvseWorkerOut>;
@@ -82,7 +83,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
     w.proc.onMessage((m) => {
       if (m.kind === "session") {
         sessions.push(m.session);
-        if (!m.session.normal) failedAtMs.push(Date.now() - t0);
+        if (!m.session.normal) failedAtMs.push((m.session.failedAtEpochMs ?? Date.now()) - t0);
       } else if (m.kind === "progress") w.last = m;
       else if (m.kind === "ready") {
         w.ready = m;

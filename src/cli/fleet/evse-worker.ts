@@ -21,7 +21,6 @@ import {
   histogramToJson,
 } from "../../link/host/latency-histogram.js";
 import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
-import type { LiveSessionSummary } from "../../link/host/live-session.js";
 import {
   type BoardMuxPlace,
   type BoardMuxServer,
@@ -31,10 +30,10 @@ import {
 import type { EvseOptions } from "../commands/evse.js";
 import { evseTlsConfig } from "../commands/tls-options.js";
 import { type LiveWorldSettings, openBoard, openBoardOnThread } from "../live/board.js";
-import { normalEnd } from "../live/evse-host.js";
 import { seccSettingsOf } from "../live/secc-options.js";
 import { random } from "../live/slac-link.js";
-import { isLoopResponse, loopResponseOf } from "./ev-vehicle.js";
+import { type ChargerSession, chargerSession } from "./charger-session.js";
+import { isLoopResponse } from "./ev-vehicle.js";
 import { fleetBoardSpec, fleetSimDir } from "./options.js";
 import { createRttWindows, type RttWindowJson } from "./rtt-windows.js";
 import { cpuPercentSince, lateMs, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
@@ -55,17 +54,6 @@ export type EvseWorkerIn =
       muxPlace?: BoardMuxPlace;
     }
   | { kind: "stop" };
-
-/** One session as the EVSE fleet summary needs it. */
-export interface ChargerSession {
-  index: number;
-  protocol: string | null;
-  stopReason: string | null;
-  normal: boolean;
-  trips: { fault: string; offLatencyMs: number | null }[];
-  energyWh: number;
-  reachedLoop: boolean;
-}
 
 /** Worker → parent. */
 export type EvseWorkerOut =
@@ -106,19 +94,6 @@ function keep(into: number[], cap: number, seen: number, v: number): void {
     const j = Math.floor(Math.random() * seen);
     if (j < cap) into[j] = v;
   }
-}
-
-/** The compact form of a session report. */
-export function chargerSession(index: number, s: LiveSessionSummary): ChargerSession {
-  return {
-    index,
-    protocol: s.protocol,
-    stopReason: s.stopReason,
-    normal: normalEnd(s),
-    trips: s.safety.map((t) => ({ fault: t.fault, offLatencyMs: t.offLatencyMs })),
-    energyWh: s.energyDeliveredWh,
-    reachedLoop: (s.messageCounts[loopResponseOf(s.protocol)] ?? 0) > 0,
-  };
 }
 
 /** How often the timeline samples the event-loop delay (ms), as the EV fleet's workers. */

@@ -8,8 +8,8 @@ import { test } from "node:test";
 import fc from "fast-check";
 import type { Dist } from "../../link/host/latency-histogram.js";
 import { histogramOf } from "../../link/host/latency-histogram.js";
+import type { ChargerSession } from "./charger-session.js";
 import type { VehicleResult } from "./ev-vehicle.js";
-import type { ChargerSession } from "./evse-worker.js";
 import {
   formatMergedSummary,
   type MergedEvFleetSummary,

@@ -3,7 +3,8 @@
  * come from (the plug-in ramp, full load, the stops), and whether the fleet itself kept up there. Each
  * worker fills one mergeable histogram of charge-loop round trips per window, notes how many of its
  * vehicles were in the charge loop and how late its own event loop ran; the parent merges the workers'
- * windows and adds the failures by the time it learnt of them.
+ * windows and adds the failures: the EV fleet's when it learnt of them, the EVSE fleet's when each session
+ * went wrong (its first trip).
  */
 import {
   createLatencyHistogram,
@@ -40,8 +41,8 @@ export interface RttWindow extends Dist {
   /** Vehicles (EV) or sessions (EVSE) in the charge loop at most (the workers' maxima summed). */
   inLoop: number;
   /**
-   * Vehicles that failed (EV) or sessions that did not end normally (EVSE), counted when the fleet learnt
-   * of them (a worker reports each as it ends).
+   * Vehicles that failed (EV), counted when the fleet learnt of them (a worker reports each as it ends), or
+   * sessions that did not end normally (EVSE), counted at their first trip (else at their end).
    */
   failed: number;
   /**
@@ -143,7 +144,7 @@ export interface FleetLateLoop {
   thresholdMs: number;
   /** Windows with a loop delay of at least `thresholdMs`. */
   windows: number;
-  /** Failures the fleet learnt of in those windows. */
+  /** Failures counted in those windows. */
   failed: number;
   /** The largest loop delay of any window (ms). */
   maxLoopDelayMs: number;

@@ -1,5 +1,5 @@
 /** Test support: a one-charger EVSE fleet summary with no sessions, for tests of what reads summaries. */
-import type { ChargerSession } from "./evse-worker.js";
+import type { ChargerSession } from "./charger-session.js";
 import { type EvseFleetSummary, evseFleetSummary } from "./summary.js";
 
 /** The summary of one charger, not sharded, with `sessions` and the SECC response samples given. */

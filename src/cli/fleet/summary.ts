@@ -14,8 +14,8 @@ import {
   type LatencyHistogram,
 } from "../../link/host/latency-histogram.js";
 import { percentile } from "../../link/host/stats.js";
+import type { ChargerSession } from "./charger-session.js";
 import type { VehicleResult } from "./ev-vehicle.js";
-import type { ChargerSession } from "./evse-worker.js";
 import type { ChargeLoopRange, FleetShard } from "./options.js";
 import { type FleetLateLoop, fleetLateLoop, formatRttWindows, type RttWindow } from "./rtt-windows.js";
 
