@@ -15,6 +15,7 @@ import { parseEvseOptions } from "../commands/evse.js";
 import { UsageError } from "../errors.js";
 import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
 import { startEvseFleet } from "./evse-fleet.js";
+import { sessionsReported } from "./fleet-test-support.js";
 
 const sdpBase = () => String(21_000 + Math.floor(Math.random() * 1_000) * 10);
 
@@ -65,7 +66,7 @@ const common = (pairs: number, sdpPort: string) => ({
   workers: "2",
 });
 
-test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over the park's TCP muxes, found from its second one", async () => {
+test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over the park's TCP muxes, found from either, twice", async () => {
   const port = await freePortPair();
   const dirs = fleetDirs();
   const c = common(4, sdpBase());
@@ -80,23 +81,28 @@ test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over
       [`tcp:[::1]:${port}`, `tcp:[::1]:${port + 1}`],
       "worker K on the port + K",
     );
-    const ev = await runEvFleet(
-      parseEvOptions({
-        ...c,
-        // an empty folder: the cables can only be reached over TCP
-        board: `sim:${dirs.elsewhere}`,
-        boardMux: `tcp:[::1]:${port + 1}`,
-        plugInSpread: "1",
-        duration: "2",
-      }),
-    );
-    assert.equal(ev.failed, 0, JSON.stringify(ev.failuresByPhase));
-    assert.equal(ev.endedNormally, 4);
-    assert.equal(
-      ev.workers.reduce((a, w) => a + (w.viaBoardMux ?? 0), 0),
-      4,
-      "every cable joined over a board mux",
-    );
+    // twice against the same park: from its second mux, then from its first
+    for (const from of [port + 1, port]) {
+      const ev = await runEvFleet(
+        parseEvOptions({
+          ...c,
+          // an empty folder: the cables can only be reached over TCP
+          board: `sim:${dirs.elsewhere}`,
+          boardMux: `tcp:[::1]:${from}`,
+          plugInSpread: "1",
+          duration: "2",
+        }),
+      );
+      assert.equal(ev.failed, 0, `from ${from}: ${JSON.stringify(ev.failuresByPhase)}`);
+      assert.equal(ev.endedNormally, 4);
+      assert.equal(
+        ev.workers.reduce((a, w) => a + (w.viaBoardMux ?? 0), 0),
+        4,
+        "every cable joined over a board mux",
+      );
+    }
+    await sessionsReported(fleet, 8);
+    assert.equal(fleet.progress().sessions, 8, "the park served both fleets");
   } finally {
     await fleet.stop();
     dirs.remove();

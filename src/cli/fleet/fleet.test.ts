@@ -13,6 +13,7 @@ import { parseEvOptions } from "../commands/ev.js";
 import { parseEvseOptions } from "../commands/evse.js";
 import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
 import { type EvseFleet, evseFleetExitCode, startEvseFleet } from "./evse-fleet.js";
+import { sessionsReported } from "./fleet-test-support.js";
 
 /** An SDP port range per test so parallel test files never meet another EVSE. */
 const sdpBase = () => String(20_000 + Math.floor(Math.random() * 1_000) * 10);
@@ -41,11 +42,6 @@ async function withFleet<T>(
     await fleet.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Wait (bounded) until the EVSE fleet has reported `n` sessions. */
-async function sessionsReported(f: EvseFleet, n: number): Promise<void> {
-  for (let k = 0; k < 100 && f.progress().sessions < n; k++) await new Promise((r) => setTimeout(r, 100));
 }
 
 test("6 pairs, 2 workers a side: every session reaches the charge loop and ends normally; the summaries agree", async () => {
