@@ -16,6 +16,7 @@ import { UsageError } from "../errors.js";
 import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
 import { startEvseFleet } from "./evse-fleet.js";
 import { sessionsReported } from "./fleet-test-support.js";
+import { formatEvseFleetSummary } from "./summary.js";
 
 const sdpBase = () => String(21_000 + Math.floor(Math.random() * 1_000) * 10);
 
@@ -103,6 +104,13 @@ test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over
     }
     await sessionsReported(fleet, 8);
     assert.equal(fleet.progress().sessions, 8, "the park served both fleets");
+    const summary = await fleet.stop();
+    assert.deepEqual(
+      summary.workers.map((w) => w.boardMux),
+      [`tcp:[::1]:${port}`, `tcp:[::1]:${port + 1}`],
+      "each worker's mux in the summary",
+    );
+    assert.match(formatEvseFleetSummary(summary), /cables served on the board mux tcp:\[::1\]:\d+/);
   } finally {
     await fleet.stop();
     dirs.remove();

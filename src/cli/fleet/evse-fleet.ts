@@ -163,6 +163,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       cpuPercent: w.done?.cpuPercent ?? null,
       loopDelayP99Ms: w.done?.loopDelayP99Ms ?? null,
       maxRssKb: w.done?.maxRssKb ?? null,
+      ...(w.ready?.boardMux && "where" in w.ready.boardMux && { boardMux: w.ready.boardMux.where }),
       ...(w.died && { died: w.died }),
     }));
     return evseFleetSummary(sessions, {

@@ -41,6 +41,8 @@ export interface WorkerFigures {
   holdMs?: number;
   /** EV workers: vehicles whose simulated cable was joined over a board mux (one connection for many). */
   viaBoardMux?: number;
+  /** EVSE workers with `--board-mux`: where the worker served its simulated cables over TCP. */
+  boardMux?: string;
   /** Set when the worker died: how, and its unfinished sessions count as failed. */
   died?: string;
   /** In a merged summary (`nacs fleet merge`): the shard of the process the worker belonged to. */
@@ -174,6 +176,7 @@ function workerLines(ws: readonly WorkerFigures[]): string {
         `  worker ${w.pid}${w.shard ? ` (shard ${w.shard.index}/${w.shard.count})` : ""}: ${w.pairs} pairs, CPU ${w.cpuPercent ?? "?"} %, event-loop delay p99 ${w.loopDelayP99Ms ?? "?"} ms` +
         (w.holds !== undefined ? `, ${w.holds} holds (${w.holdMs ?? 0} ms)` : "") +
         (w.viaBoardMux ? `, ${w.viaBoardMux} cables over the board mux` : "") +
+        (w.boardMux ? `, cables served on the board mux ${w.boardMux}` : "") +
         (w.died ? `, DIED: ${w.died}` : ""),
     )
     .join("\n");
