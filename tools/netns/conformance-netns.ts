@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { nacsEvseArgs, pairProfileJson } from "../../src/cli/testing/conformance-pair.js";
 import type { RunSummary } from "../../src/conformance/report.js";
 import { createVethPair } from "./netns.js";
-import { dadDone, exited, kill, type Proc, start, until } from "./ns-proc.js";
+import { exited, kill, type Proc, start, until, vethAddressesReady } from "./ns-proc.js";
 
 /** Options of {@link runConformanceNetns}. */
 export interface ConformanceNetnsOptions {
@@ -65,11 +65,7 @@ export async function runConformanceNetns(o: ConformanceNetnsOptions = {}): Prom
   let conf: Proc | undefined;
   const t0 = performance.now();
   try {
-    await until(
-      "IPv6 DAD on both veth ends",
-      () => dadDone(pair.nsEv, pair.ifEv) && dadDone(pair.nsEvse, pair.ifEvse),
-      deadline,
-    );
+    await vethAddressesReady(pair, deadline);
     const node = [process.execPath, "bin/nacs.js"];
     const board = ["--board", `sim:${join(dir, "world.sock")}`];
     if (o.sut === "evcc") {

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createVethPair, listNetns, netnsSkipReason } from "./netns.js";
-import { dadDone, exited, kill, type Proc, start, until } from "./ns-proc.js";
+import { exited, kill, type Proc, start, until, vethAddressesReady } from "./ns-proc.js";
 import { linkLocalOf } from "./stack.js";
 
 const skip = netnsSkipReason();
@@ -39,11 +39,7 @@ test(
     let evse: Proc | undefined;
     let ev: Proc | undefined;
     try {
-      await until(
-        "IPv6 DAD on both veth ends",
-        () => dadDone(pair.nsEv, pair.ifEv) && dadDone(pair.nsEvse, pair.ifEvse),
-        deadline,
-      );
+      await vethAddressesReady(pair, deadline);
       const parkAddress = linkLocalOf(pair.nsEvse, pair.ifEvse);
       const sdpPort = String(30_000 + (process.pid % 1_000) * 10);
       const common = ["--fleet", String(PAIRS), "--workers", "2", "--no-slac", "--protocol", "iso2"];

@@ -4,7 +4,7 @@
  * duplicate address detection on a veth end. Shared by stack.ts and conformance-netns.ts.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { findIp } from "./netns.js";
+import { findIp, type VethPair } from "./netns.js";
 import { REPO_ROOT } from "./slac-netns.js";
 
 /** A process started in a namespace, its stdout and stderr so far, and its exit. */
@@ -58,3 +58,12 @@ export const dadDone = (ns: string, iface: string): boolean =>
   execFileSync(findIp() ?? "ip", ["-n", ns, "-6", "addr", "show", "dev", iface, "tentative"], {
     encoding: "utf8",
   }).trim() === "";
+
+/** Wait until duplicate address detection is over on both veth ends of `pair` (throws at `deadline`). */
+export function vethAddressesReady(pair: VethPair, deadline: number): Promise<void> {
+  return until(
+    "IPv6 DAD on both veth ends",
+    () => dadDone(pair.nsEv, pair.ifEv) && dadDone(pair.nsEvse, pair.ifEvse),
+    deadline,
+  );
+}

@@ -22,7 +22,7 @@ import {
 } from "../../src/cli/testing/iso20-matrix.js";
 import { parseNdjson, type RecordEvent } from "../../src/link/host/record.js";
 import { createVethPair, findIp } from "./netns.js";
-import { dadDone, exited, kill, type Proc, start, until } from "./ns-proc.js";
+import { exited, kill, type Proc, start, until, vethAddressesReady } from "./ns-proc.js";
 
 /** One side's `--json` summary (src/cli/live/summary.ts liveSummaryJson in DC; the first six in AC). */
 export interface StackSummary {
@@ -130,11 +130,7 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
   let evse: Proc | undefined;
   let ev: Proc | undefined;
   try {
-    await until(
-      "IPv6 DAD on both veth ends",
-      () => dadDone(pair.nsEv, pair.ifEv) && dadDone(pair.nsEvse, pair.ifEvse),
-      deadline,
-    );
+    await vethAddressesReady(pair, deadline);
     const node = [process.execPath, "bin/nacs.js"];
     const events = { ev: join(dir, "ev.ndjson"), evse: join(dir, "evse.ndjson") };
     const pki = join(dir, "pki");
