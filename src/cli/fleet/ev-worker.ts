@@ -92,7 +92,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
   if (o.boardMux)
     try {
       muxes = await connectBoardMuxPark(o.boardMux.host, o.boardMux.port, log);
-      noMux = `no board mux of the park at ${muxes[0]?.where} hosts its cable (they host ${muxes.map((x) => formatChannelRanges(x.hosts)).join(", ")})`;
+      noMux = `no board mux of the park at ${muxes[0]?.where} hosts its cable (they host ${muxes.map((x) => formatChannelRanges(x.hosts)).join("; ")})`;
     } catch (e) {
       noMux = `--board-mux: ${(e as Error).message}`;
     }

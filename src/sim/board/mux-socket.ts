@@ -164,7 +164,6 @@ export function parseMuxPlace(text: string): BoardMuxPlace | null {
 export function connectBoardMux(
   address: BoardMuxAddress | string,
   logger: LinkLogger = silentLogger,
-  connectTimeoutMs = MUX_HEADER_WAIT_MS,
 ): Promise<BoardMuxClient> {
   const a: BoardMuxAddress = typeof address === "string" ? { kind: "unix", path: address } : address;
   const where = boardMuxWhere(a);
@@ -175,7 +174,7 @@ export function connectBoardMux(
       socket.destroy();
       reject(new BoardError("open-failed", `board mux ${where}: ${why}`, { cause }));
     };
-    const timer = setTimeout(() => fail(`no header within ${connectTimeoutMs} ms`), connectTimeoutMs);
+    const timer = setTimeout(() => fail(`no header within ${MUX_HEADER_WAIT_MS} ms`), MUX_HEADER_WAIT_MS);
     socket.once("error", (err) => fail(err.message, err));
     let place: BoardMuxPlace | undefined;
     const mux = muxOnSocket(
