@@ -67,7 +67,7 @@ const common = (pairs: number, sdpPort: string) => ({
   workers: "2",
 });
 
-test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over the park's TCP muxes, found from either, twice", async () => {
+test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over the park's TCP muxes, found from either, twice; more vehicles than cables: the others fail at plug-in", async () => {
   const port = await freePortPair();
   const dirs = fleetDirs();
   const c = common(4, sdpBase());
@@ -104,6 +104,24 @@ test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over
     }
     await sessionsReported(fleet, 8);
     assert.equal(fleet.progress().sessions, 8, "the park served both fleets");
+    // a fleet larger than the park: the vehicles whose cable no mux hosts fail at plug-in, naming what the park hosts
+    const larger = await runEvFleet(
+      parseEvOptions({
+        ...c,
+        fleet: "6",
+        board: `sim:${dirs.elsewhere}`,
+        boardMux: `tcp:[::1]:${port}`,
+        plugInSpread: "1",
+        duration: "1",
+      }),
+    );
+    assert.equal(larger.endedNormally, 4);
+    assert.equal(larger.failed, 2);
+    assert.match(
+      JSON.stringify(larger.failuresByPhase),
+      /no board mux of the park at tcp:\[::1\]:\d+ hosts its cable \(they host 0,2; 1,3\)/,
+    );
+    await sessionsReported(fleet, 12);
     const summary = await fleet.stop();
     assert.deepEqual(
       summary.workers.map((w) => w.boardMux),
