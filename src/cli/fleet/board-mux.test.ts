@@ -67,6 +67,17 @@ const common = (pairs: number, sdpPort: string) => ({
   workers: "2",
 });
 
+/**
+ * An EV fleet of `o` whose own `--board sim:DIR` is the empty folder `elsewhere` (the cables can only be
+ * reached over TCP), joining them over `--board-mux tcp:[::1]:PORT`.
+ */
+const vehiclesOver = (
+  o: Record<string, unknown>,
+  elsewhere: string,
+  port: number,
+  extra: Record<string, string>,
+) => runEvFleet(parseEvOptions({ ...o, board: `sim:${elsewhere}`, boardMux: `tcp:[::1]:${port}`, ...extra }));
+
 test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over the park's TCP muxes, found from either, twice; more vehicles than cables: the others fail at plug-in", async () => {
   const port = await freePortPair();
   const dirs = fleetDirs();
@@ -84,16 +95,7 @@ test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over
     );
     // twice against the same park: from its second mux, then from its first
     for (const from of [port + 1, port]) {
-      const ev = await runEvFleet(
-        parseEvOptions({
-          ...c,
-          // an empty folder: the cables can only be reached over TCP
-          board: `sim:${dirs.elsewhere}`,
-          boardMux: `tcp:[::1]:${from}`,
-          plugInSpread: "1",
-          duration: "2",
-        }),
-      );
+      const ev = await vehiclesOver(c, dirs.elsewhere, from, { plugInSpread: "1", duration: "2" });
       assert.equal(ev.failed, 0, `from ${from}: ${JSON.stringify(ev.failuresByPhase)}`);
       assert.equal(ev.endedNormally, 4);
       assert.equal(
@@ -105,16 +107,11 @@ test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over
     await sessionsReported(fleet, 8);
     assert.equal(fleet.progress().sessions, 8, "the park served both fleets");
     // a fleet larger than the park: the vehicles whose cable no mux hosts fail at plug-in, naming what the park hosts
-    const larger = await runEvFleet(
-      parseEvOptions({
-        ...c,
-        fleet: "6",
-        board: `sim:${dirs.elsewhere}`,
-        boardMux: `tcp:[::1]:${port}`,
-        plugInSpread: "1",
-        duration: "1",
-      }),
-    );
+    const larger = await vehiclesOver(c, dirs.elsewhere, port, {
+      fleet: "6",
+      plugInSpread: "1",
+      duration: "1",
+    });
     assert.equal(larger.endedNormally, 4);
     assert.equal(larger.failed, 2);
     assert.match(
@@ -139,15 +136,10 @@ test("--board-mux: nothing listening there → every vehicle fails to start, nam
   const port = await freePortPair();
   const dirs = fleetDirs();
   try {
-    const ev = await runEvFleet(
-      parseEvOptions({
-        ...common(2, sdpBase()),
-        board: `sim:${dirs.elsewhere}`,
-        boardMux: `tcp:[::1]:${port}`,
-        plugInSpread: "0",
-        duration: "1",
-      }),
-    );
+    const ev = await vehiclesOver(common(2, sdpBase()), dirs.elsewhere, port, {
+      plugInSpread: "0",
+      duration: "1",
+    });
     assert.equal(ev.failed, 2);
     assert.equal(ev.reachedLoop, 0);
     const reasons = JSON.stringify(ev.failuresByPhase);
