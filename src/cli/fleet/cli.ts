@@ -7,6 +7,7 @@ import type { EvOptions } from "../commands/ev.js";
 import type { EvseOptions } from "../commands/evse.js";
 import { evseTlsConfig } from "../commands/tls-options.js";
 import { isLoopbackHost } from "../loopback.js";
+import { onStopSignal } from "../stop-signal.js";
 import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
 import { evseFleetExitCode, startEvseFleet } from "./evse-fleet.js";
 import { formatEvFleetSummary, formatEvseFleetSummary } from "./summary.js";
@@ -33,8 +34,7 @@ export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
   const stopped = new Promise<void>((r) => {
     stopNow = r;
   });
-  process.once("SIGINT", stopNow);
-  process.once("SIGTERM", stopNow);
+  const stopListening = onStopSignal(() => stopNow());
   const t0 = performance.now();
   const tick = setInterval(() => {
     const p = fleet.progress();
@@ -64,8 +64,7 @@ export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
   await stopped;
   clearInterval(tick);
   clearTimeout(duration);
-  process.off("SIGINT", stopNow);
-  process.off("SIGTERM", stopNow);
+  stopListening();
   const s = await fleet.stop();
   process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatEvseFleetSummary(s));
   return notReady ? Math.max(1, evseFleetExitCode(s)) : evseFleetExitCode(s);

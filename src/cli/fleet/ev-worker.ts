@@ -7,7 +7,6 @@
  * `stop`, or at its target SOC. Each vehicle's result goes to the parent as it ends, so a worker that dies
  * loses only the vehicles still running. Messages: see {@link EvWorkerIn} / {@link EvWorkerOut}.
  */
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { formatChannelRanges } from "../../link/board/mux.js";
 import { stderrLogger } from "../../link/host/cli-support.js";
 import { type BoardMuxClient, connectBoardMuxes, connectBoardMuxPark } from "../../sim/board/mux-socket.js";
@@ -22,7 +21,14 @@ import {
 } from "./ev-vehicle.js";
 import { fleetSimDir } from "./options.js";
 import { createRttWindows, type RttWindowJson } from "./rtt-windows.js";
-import { cpuPercentSince, lateMs, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
+import {
+  cpuPercentSince,
+  lateMs,
+  loopDelayMonitor,
+  serveFleetWorker,
+  toParent,
+  toParentAndWait,
+} from "./spawn.js";
 
 /** A vehicle must reach its charge loop within this long of its plug-in (ms). Design choice. */
 export const FLEET_SETUP_LIMIT_MS = 60_000;
@@ -111,14 +117,14 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     loopDelayP99Ms: 0,
     viaMux: 0,
   };
-  const whole = monitorEventLoopDelay({ resolution: 5 });
-  const recent = monitorEventLoopDelay({ resolution: 5 });
+  const whole = loopDelayMonitor();
+  const recent = loopDelayMonitor();
   whole.enable();
   recent.enable();
   let held = false;
   let heldSince = 0;
   const watch = setInterval(() => {
-    const p99 = lateMs(recent.percentile(99), 5);
+    const p99 = lateMs(recent.percentile(99));
     recent.reset();
     rttWindows.loopDelay(p99);
     if (p99 > m.holdDelayMs && !held) {
@@ -130,7 +136,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     }
   }, HOLD_WINDOW_MS);
   const progress = setInterval(() => {
-    counts.loopDelayP99Ms = lateMs(whole.percentile(99), 5);
+    counts.loopDelayP99Ms = lateMs(whole.percentile(99));
     toParent({ kind: "progress", ...counts } satisfies EvWorkerOut);
   }, PROGRESS_MS);
   let stopping = false;
@@ -246,7 +252,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
   clearInterval(progress);
   if (held) counts.holdMs += performance.now() - heldSince;
   counts.holdMs = Math.round(counts.holdMs);
-  counts.loopDelayP99Ms = lateMs(whole.percentile(99), 5);
+  counts.loopDelayP99Ms = lateMs(whole.percentile(99));
   const wallMs = performance.now() - w0;
   await toParentAndWait({
     kind: "done",

@@ -75,6 +75,11 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
     died?: string;
     readyWaiter?: () => void;
   };
+  /** `--board-mux`: where worker `w` serves its cables over TCP. */
+  const servedAt = (w: W): string | undefined => {
+    const b = w.ready?.boardMux;
+    return b && "where" in b ? b.where : undefined;
+  };
   const workers: W[] = parts.map((share) => ({
     proc: forkWorker<EvseWorkerOut>("evse-worker"),
     indices: share,
@@ -130,11 +135,11 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
           }),
       ),
     );
-    const muxError = workers.find((w) => w.ready?.boardMux && "error" in w.ready.boardMux)?.ready?.boardMux;
-    if (muxError && "error" in muxError) throw new Error(`--board-mux: ${muxError.error}`);
-    const boardMux = workers.flatMap((w) =>
-      w.ready?.boardMux && "where" in w.ready.boardMux ? [w.ready.boardMux.where] : [],
-    );
+    for (const w of workers) {
+      const b = w.ready?.boardMux;
+      if (b && "error" in b) throw new Error(`--board-mux: ${b.error}`);
+    }
+    const boardMux = workers.flatMap((w) => servedAt(w) ?? []);
     return {
       chargers: workers.reduce((a, w) => a + (w.ready?.chargers ?? 0), 0),
       failed: workers.flatMap((w) => w.ready?.failed ?? []),
@@ -157,15 +162,18 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
         w.proc.kill();
       }),
     );
-    const figures: WorkerFigures[] = workers.map((w) => ({
-      pid: w.proc.pid,
-      pairs: w.indices.length,
-      cpuPercent: w.done?.cpuPercent ?? null,
-      loopDelayP99Ms: w.done?.loopDelayP99Ms ?? null,
-      maxRssKb: w.done?.maxRssKb ?? null,
-      ...(w.ready?.boardMux && "where" in w.ready.boardMux && { boardMux: w.ready.boardMux.where }),
-      ...(w.died && { died: w.died }),
-    }));
+    const figures: WorkerFigures[] = workers.map((w) => {
+      const boardMux = servedAt(w);
+      return {
+        pid: w.proc.pid,
+        pairs: w.indices.length,
+        cpuPercent: w.done?.cpuPercent ?? null,
+        loopDelayP99Ms: w.done?.loopDelayP99Ms ?? null,
+        maxRssKb: w.done?.maxRssKb ?? null,
+        ...(boardMux && { boardMux }),
+        ...(w.died && { died: w.died }),
+      };
+    });
     return evseFleetSummary(sessions, {
       chargers: workers.reduce((a, w) => a + (w.ready?.chargers ?? 0), 0),
       shard: o.shard ?? null,

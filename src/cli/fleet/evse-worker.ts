@@ -8,7 +8,6 @@
  * SIGINT/SIGTERM are the parent's to handle: the worker stops on the parent's `stop`, or when the parent is
  * gone (IPC closed).
  */
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { startBoardThread } from "../../link/board/board-thread.js";
@@ -22,6 +21,7 @@ import {
 } from "../../link/host/latency-histogram.js";
 import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
 import {
+  type BoardMuxAddress,
   type BoardMuxPlace,
   type BoardMuxServer,
   boardMuxPath,
@@ -36,7 +36,14 @@ import { type ChargerSession, chargerSession } from "./charger-session.js";
 import { isLoopResponse } from "./ev-vehicle.js";
 import { fleetBoardSpec, fleetSimDir } from "./options.js";
 import { createRttWindows, type RttWindowJson } from "./rtt-windows.js";
-import { cpuPercentSince, lateMs, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
+import {
+  cpuPercentSince,
+  lateMs,
+  loopDelayMonitor,
+  serveFleetWorker,
+  toParent,
+  toParentAndWait,
+} from "./spawn.js";
 
 /** SECC response samples kept per worker (beyond: reservoir sampling). Design choice. */
 export const SECC_MAX_SAMPLES = 200_000;
@@ -114,16 +121,16 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   );
   const cpu0 = process.cpuUsage();
   const w0 = performance.now();
-  const delay = monitorEventLoopDelay({ resolution: 5 });
+  const delay = loopDelayMonitor();
   delay.enable();
   // the timeline: charge-loop responses with the sessions in the loop (as of the last progress), and the
   // event-loop delay of every half second
   const windows = createRttWindows(m.t0);
   let inLoopNow = 0;
-  const recent = monitorEventLoopDelay({ resolution: 5 });
+  const recent = loopDelayMonitor();
   recent.enable();
   const watch = setInterval(() => {
-    windows.loopDelay(lateMs(recent.percentile(99), 5));
+    windows.loopDelay(lateMs(recent.percentile(99)));
     recent.reset();
   }, LOOP_DELAY_SAMPLE_MS);
   const response: number[] = [];
@@ -211,15 +218,18 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     }
   }
   // the cables hosted here are served over one board mux connection too (an EV fleet uses it)
+  const serveCables = (address: BoardMuxAddress, place?: BoardMuxPlace) =>
+    listenBoardMux({
+      address,
+      ...(place && { place }),
+      hosts: acceptors.keys(),
+      accept: (ch, stream) => acceptors.get(ch)?.(stream),
+      logger: boardLog,
+    });
   const simDir = fleetSimDir(o.board);
   const mux =
     simDir && acceptors.size > 0
-      ? await listenBoardMux({
-          path: boardMuxPath(simDir),
-          hosts: acceptors.keys(),
-          accept: (ch, stream) => acceptors.get(ch)?.(stream),
-          logger: boardLog,
-        }).catch((e: Error) => {
+      ? await serveCables({ kind: "unix", path: boardMuxPath(simDir) }).catch((e: Error) => {
           log.warn({}, `${e.message}: the EV fleet joins each cable over its own socket`);
           return null;
         })
@@ -228,15 +238,9 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   let tcpMux: BoardMuxServer | null = null;
   let boardMux: { where: string } | { error: string } | undefined;
   if (o.boardMux && m.muxPlace) {
-    const address = { kind: "tcp" as const, host: o.boardMux.host, port: o.boardMux.port + m.muxPlace.index };
+    const { host, port } = o.boardMux;
     try {
-      tcpMux = await listenBoardMux({
-        address,
-        place: m.muxPlace,
-        hosts: acceptors.keys(),
-        accept: (ch, stream) => acceptors.get(ch)?.(stream),
-        logger: boardLog,
-      });
+      tcpMux = await serveCables({ kind: "tcp", host, port: port + m.muxPlace.index }, m.muxPlace);
       boardMux = { where: tcpMux.where };
     } catch (e) {
       boardMux = { error: (e as Error).message };
@@ -278,7 +282,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     kind: "done",
     cpuPercent: cpuPercentSince(cpu0, wallMs),
     wallMs: Math.round(wallMs),
-    loopDelayP99Ms: lateMs(delay.percentile(99), 5),
+    loopDelayP99Ms: lateMs(delay.percentile(99)),
     maxRssKb: process.resourceUsage().maxRSS,
     responseMs: response,
     loopResponseMs: loopResponse,

@@ -6,6 +6,7 @@
  * with its exit code or signal.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 /** A running worker process. */
@@ -129,12 +130,19 @@ export function serveFleetWorker<In extends { kind: string }>(
   });
 }
 
+/** The fleet workers' event-loop delay monitors sample every this many ms. Design choice. */
+const LOOP_DELAY_RESOLUTION_MS = 5;
+
+/** An event-loop delay monitor of a fleet worker (read it with {@link lateMs}). */
+export const loopDelayMonitor = (): IntervalHistogram =>
+  monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+
 /**
- * An event-loop delay histogram's percentile (ns, `monitorEventLoopDelay`) as ms late, less the histogram's
- * resolution (ms; the timer's own period), rounded to µs.
+ * A percentile of a {@link loopDelayMonitor} (ns) as ms late, less the monitor's resolution (the timer's own
+ * period), rounded to µs.
  */
-export const lateMs = (ns: number, resolutionMs: number): number =>
-  Math.round(Math.max(0, ns / 1e6 - resolutionMs) * 1000) / 1000;
+export const lateMs = (ns: number): number =>
+  Math.round(Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 1000) / 1000;
 
 /** CPU use since `cpu0` over `wallMs`, in % of one core. */
 export function cpuPercentSince(cpu0: NodeJS.CpuUsage, wallMs: number): number {

@@ -11,6 +11,7 @@ import type { HostPcapFile } from "../commands/evse.js";
 import { sharedTarget, startLiveUi, withUiRecord } from "../dashboard/live-ui.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
+import { onStopSignal } from "../stop-signal.js";
 import { openBoard } from "./board.js";
 import { formatEvContract, persistNewContract, planEvContract, settleEvContract } from "./ev-contract.js";
 import { openEventsSink } from "./events.js";
@@ -156,8 +157,7 @@ export async function runEvHost(
     plan.cancel();
     progress.stop();
     stopClearing();
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
+    stopListening();
     stopOperator();
     if (board.world?.cable.plugged) board.world.unplug();
     await live.close();
@@ -182,19 +182,16 @@ export async function runEvHost(
     sample: () => live.progress(),
   });
   const stopClearing = beforeStderrLog(() => progress.clear());
-  const stop = () => {
+  const stopListening = onStopSignal(() => {
     live.push({ kind: "stop" });
     allDone();
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  });
   if (o.sessions !== 1) return await severalSessions();
   const s = await live.done;
   plan.cancel();
   progress.stop();
   stopClearing();
-  process.off("SIGINT", stop);
-  process.off("SIGTERM", stop);
+  stopListening();
   stopOperator();
   const contract =
     contractPlan &&

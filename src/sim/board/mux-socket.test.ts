@@ -30,7 +30,7 @@ test("board mux socket: two cables hosted in one process, both EV hosts over one
     ),
   );
   const server = await listenBoardMux({
-    path: boardMuxPath(dir),
+    address: { kind: "unix", path: boardMuxPath(dir) },
     hosts: [0, 1],
     accept: (ch, stream) => hosted[ch]!.accept!(stream),
   });
@@ -88,13 +88,17 @@ test("board mux socket: two cables hosted in one process, both EV hosts over one
 
 test("board mux socket: a channel the process does not host is closed at once; a second listener on the path is refused", async () => {
   const path = join(dir, "mux-1.sock");
-  const server = await listenBoardMux({ path, hosts: [5], accept: () => assert.fail("not hosted") });
+  const server = await listenBoardMux({
+    address: { kind: "unix", path },
+    hosts: [5],
+    accept: () => assert.fail("not hosted"),
+  });
   try {
     await assert.rejects(
-      listenBoardMux({ path, hosts: [], accept: () => {} }),
+      listenBoardMux({ address: { kind: "unix", path }, hosts: [], accept: () => {} }),
       /another process already listens/,
     );
-    const client = await connectBoardMux(path);
+    const client = await connectBoardMux({ kind: "unix", path });
     const s = client.open(6);
     let end = "";
     s.onClose((e) => {
@@ -117,11 +121,11 @@ test("board mux socket: over the mux the EV host sends no heartbeats, and an idl
     world: factory,
   });
   const server = await listenBoardMux({
-    path: join(dir, "mux-idle.sock"),
+    address: { kind: "unix", path: join(dir, "mux-idle.sock") },
     hosts: [5],
     accept: (_ch, s) => hosted.accept!(s),
   });
-  const client = await connectBoardMux(join(dir, "mux-idle.sock"));
+  const client = await connectBoardMux({ kind: "unix", path: join(dir, "mux-idle.sock") });
   try {
     // what the EV host writes on its cable, on the way to the mux channel (the channel's liveness kept)
     const ch = client.open(5);

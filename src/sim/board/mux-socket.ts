@@ -77,20 +77,19 @@ export interface BoardMuxServer {
 }
 
 /**
- * Listen at `address` (or the unix socket `path`) for fleets of hosts; `accept(channel, stream)` receives
+ * Listen at `address` for fleets of hosts; `accept(channel, stream)` receives
  * each channel a peer opens (its first line is the host's hello). With `place`, the header says which of a
  * park's muxes this is. Rejects with {@link BoardError} "open-failed".
  */
 export async function listenBoardMux(o: {
-  path?: string;
-  address?: BoardMuxAddress;
+  address: BoardMuxAddress;
   place?: BoardMuxPlace;
   hosts: Iterable<number>;
   accept(channel: number, stream: BoardStream): void;
   logger?: LinkLogger;
 }): Promise<BoardMuxServer> {
   const log = o.logger ?? silentLogger;
-  const address: BoardMuxAddress = o.address ?? { kind: "unix", path: o.path ?? "" };
+  const { address } = o;
   let where = boardMuxWhere(address);
   const hosts = new Set(o.hosts);
   const headers = [
@@ -158,14 +157,13 @@ export function parseMuxPlace(text: string): BoardMuxPlace | null {
 }
 
 /**
- * Connect to the mux at `address` (or the unix socket `path`) and wait for its header. Rejects with
+ * Connect to the mux at `address` and wait for its header. Rejects with
  * {@link BoardError} "open-failed" naming the address.
  */
 export function connectBoardMux(
-  address: BoardMuxAddress | string,
+  a: BoardMuxAddress,
   logger: LinkLogger = silentLogger,
 ): Promise<BoardMuxClient> {
-  const a: BoardMuxAddress = typeof address === "string" ? { kind: "unix", path: address } : address;
   const where = boardMuxWhere(a);
   return new Promise((resolve, reject) => {
     const socket = a.kind === "unix" ? connect({ path: a.path }) : connect({ host: a.host, port: a.port });
@@ -227,7 +225,7 @@ export async function connectBoardMuxes(
   const out: BoardMuxClient[] = [];
   for (const n of names) {
     try {
-      out.push(await connectBoardMux(join(dir, n), logger));
+      out.push(await connectBoardMux({ kind: "unix", path: join(dir, n) }, logger));
     } catch (e) {
       logger.warn({}, (e as Error).message);
     }
