@@ -2,11 +2,12 @@
  * A live fleet across two machines: a charger park (`nacs evse --fleet`, 2 workers) in one network
  * namespace and an EV fleet (`nacs ev --fleet`, 2 workers) in another, joined only by a veth pair. SDP goes
  * unicast to the park's link-local address, the V2G sessions over TCP on the veth, and the simulated
- * cables over the park's board muxes on TCP (`--board-mux`): the EV fleet's own `--board sim:DIR` is an
- * empty folder. Every session must end normally on both sides. Skipped with a printed reason when not root.
+ * cables over the park's board muxes on TCP (`--board-mux`, with a key each side holds a copy of:
+ * `--board-mux-key`): the EV fleet's own `--board sim:DIR` is an empty folder. Every session must end
+ * normally on both sides. Skipped with a printed reason when not root.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -41,6 +42,10 @@ test(
     try {
       await vethAddressesReady(pair, deadline);
       const parkAddress = linkLocalOf(pair.nsEvse, pair.ifEvse);
+      // the key, a copy on each "machine"
+      const key = `${"c3".repeat(32)}\n`;
+      writeFileSync(join(park, "key"), key);
+      writeFileSync(join(elsewhere, "key"), key);
       const sdpPort = String(30_000 + (process.pid % 1_000) * 10);
       const common = ["--fleet", String(PAIRS), "--workers", "2", "--no-slac", "--protocol", "iso2"];
       const node = [process.execPath, "bin/nacs.js"];
@@ -56,12 +61,14 @@ test(
         `sim:${park}`,
         "--board-mux",
         "tcp:[::]:7000",
+        "--board-mux-key",
+        join(park, "key"),
         "--json",
       ]);
       const evseP = evse;
       await until("EVSE fleet ready", () => /nacs evse --fleet: ready/.test(evseP.err), deadline, evseP);
-      assert.match(evseP.err, /board mux tcp:\[::\]:7000, tcp:\[::\]:7001/);
-      assert.match(evseP.err, /warning: the board mux listens on ::, not loopback/);
+      assert.match(evseP.err, /board mux tcp:\[::\]:7000, tcp:\[::\]:7001, key required/);
+      assert.doesNotMatch(evseP.err, /warning: the board mux/, "no warning: a key is required");
       ev = start(pair.nsEv, [
         ...node,
         "ev",
@@ -77,6 +84,8 @@ test(
         // the park's second mux: the first is found from its header
         "--board-mux",
         `tcp:[${parkAddress}%${pair.ifEv}]:7001`,
+        "--board-mux-key",
+        join(elsewhere, "key"),
         "--plug-in-spread",
         "1",
         "--duration",

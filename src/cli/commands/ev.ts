@@ -353,6 +353,10 @@ export function registerEvCommand(program: Command): void {
       "with --fleet: the vehicles join the simulated cables of a charger park on another machine (nacs evse --fleet --board-mux) over TCP",
     )
     .option(
+      "--board-mux-key <file>",
+      "with --board-mux: the park's key (16+ bytes, e.g. openssl rand -hex 32 > FILE); both ends prove they hold it",
+    )
+    .option(
       "--charge-loop-ms <ms|min-max>",
       "with --fleet: the vehicles' pause between charge-loop requests, one for all or each its own in MIN-MAX (default 180-220: vehicles share no clock)",
     )

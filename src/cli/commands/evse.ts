@@ -408,6 +408,10 @@ export function registerEvseCommand(program: Command): void {
       "--board-mux <tcp:HOST:PORT>",
       "with --fleet: also serve the simulated cables over TCP (worker K on PORT + K), for an EV fleet on another machine",
     )
+    .option(
+      "--board-mux-key <file>",
+      "with --board-mux: EV fleets must prove they hold this key (16+ bytes, e.g. openssl rand -hex 32 > FILE)",
+    )
     .addOption(new Option("--lab", "TEST-ONLY: allow --defect").hideHelp())
     .option(
       "--config <file>",

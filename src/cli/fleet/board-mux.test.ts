@@ -1,11 +1,12 @@
 /**
  * `--board-mux tcp:HOST:PORT` on loopback: a charger park serves its simulated cables over TCP (worker K
  * on the port + K) and an EV fleet that has no other way to them (its own `--board sim:DIR` is an empty
- * folder) joins every cable there, finding the park's other muxes from the one it was given. And the
- * failures name the option: nothing listening, a port already taken.
+ * folder) joins every cable there, finding the park's other muxes from the one it was given; with
+ * `--board-mux-key`, only vehicles with the park's key. And the failures name the option: nothing
+ * listening, a port already taken, no key or another one.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,6 +127,41 @@ test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over
       "each worker's mux in the summary",
     );
     assert.match(formatEvseFleetSummary(summary), /cables served on the board mux tcp:\[::1\]:\d+/);
+  } finally {
+    await fleet.stop();
+    dirs.remove();
+  }
+});
+
+test("--board-mux-key: a keyed park serves the vehicles with its key; those without it, or with another, fail at plug-in naming why", async () => {
+  const port = await freePortPair();
+  const dirs = fleetDirs();
+  const key = join(dirs.park, "key");
+  writeFileSync(key, `${"5a".repeat(32)}\n`);
+  const other = join(dirs.elsewhere, "other-key");
+  writeFileSync(other, `${"a5".repeat(32)}\n`);
+  const c = common(2, sdpBase());
+  const fleet = startEvseFleet(
+    parseEvseOptions({ ...c, board: `sim:${dirs.park}`, boardMux: `tcp:[::1]:${port}`, boardMuxKey: key }),
+  );
+  try {
+    await fleet.ready;
+    const run = (extra: Record<string, string>) =>
+      vehiclesOver(c, dirs.elsewhere, port, { plugInSpread: "0", duration: "1", ...extra });
+    const keyed = await run({ boardMuxKey: key });
+    assert.equal(keyed.failed, 0, JSON.stringify(keyed.failuresByPhase));
+    assert.equal(keyed.endedNormally, 2);
+    for (const [extra, why] of [
+      [{}, /--board-mux: board mux tcp:\[::1\]:\d+: asks for a key: give --board-mux-key FILE/],
+      [{ boardMuxKey: other }, /--board-mux: board mux tcp:\[::1\]:\d+: refused the key: wrong key/],
+    ] as const) {
+      const ev = await run(extra);
+      assert.equal(ev.failed, 2);
+      assert.equal(ev.reachedLoop, 0);
+      assert.match(JSON.stringify(ev.failuresByPhase), why);
+    }
+    await sessionsReported(fleet, 2);
+    assert.equal(fleet.progress().sessions, 2, "only the keyed fleet's sessions");
   } finally {
     await fleet.stop();
     dirs.remove();

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { exitWithin, killIfRunning, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+import { boardMuxWarning } from "./cli.js";
 import type { EvFleetSummary, EvseFleetSummary } from "./summary.js";
 
 test("nacs evse --fleet 2 + nacs ev --fleet 2 --json: both summaries, exit 0", async () => {
@@ -42,4 +43,17 @@ test("nacs evse --fleet 2 + nacs ev --fleet 2 --json: both summaries, exit 0", a
     killIfRunning(evse);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the park warns of a board mux on a non-loopback address only when it requires no key", () => {
+  const mux = (host: string) => ({ boardMux: { host, port: 7000 } });
+  assert.match(
+    boardMuxWarning(mux("::")) ?? "",
+    /listens on ::, not loopback, without a key: whoever reaches it/,
+  );
+  assert.match(boardMuxWarning(mux("10.0.0.2")) ?? "", /--board-mux-key FILE requires a key/);
+  assert.equal(boardMuxWarning({ ...mux("::"), boardMuxKey: "/etc/nacs/key" }), null);
+  assert.equal(boardMuxWarning(mux("::1")), null);
+  assert.equal(boardMuxWarning(mux("127.0.0.1")), null);
+  assert.equal(boardMuxWarning({}), null);
 });

@@ -25,6 +25,12 @@ export async function runEvFleetCommand(o: EvOptions): Promise<number> {
   return evFleetExitCode(s);
 }
 
+/** The park's warning about its board mux: one on a non-loopback address without a key; else null. */
+export function boardMuxWarning(o: Pick<EvseOptions, "boardMux" | "boardMuxKey">): string | null {
+  if (!o.boardMux || isLoopbackHost(o.boardMux.host) || o.boardMuxKey !== undefined) return null;
+  return `the board mux listens on ${o.boardMux.host}, not loopback, without a key: whoever reaches it plugs vehicles into the simulated cables (--board-mux-key FILE requires a key)`;
+}
+
 /** `nacs evse --fleet M`: serves until SIGINT/SIGTERM or `--duration`. */
 export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
   // once here, before the workers: `--test-pki DIR` creates the PKI (the workers then only read it)
@@ -48,12 +54,11 @@ export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
   try {
     const r = await Promise.race([fleet.ready, stopped.then(() => null)]);
     if (r) {
-      if (o.boardMux && !isLoopbackHost(o.boardMux.host))
-        process.stderr.write(
-          `nacs evse --fleet: warning: the board mux listens on ${o.boardMux.host}, not loopback: whoever reaches it plugs vehicles into the simulated cables\n`,
-        );
+      const warning = boardMuxWarning(o);
+      if (warning) process.stderr.write(`nacs evse --fleet: warning: ${warning}\n`);
+      const key = o.boardMuxKey === undefined ? "" : ", key required";
       process.stderr.write(
-        `nacs evse --fleet: ready: ${r.chargers} chargers on ${o.iface}, SDP UDP ${o.sdpPort}+i, board ${o.board}${r.boardMux ? ` (board mux ${r.boardMux.join(", ")})` : ""}${r.failed.length ? `, ${r.failed.length} could not start (first: #${r.failed[0]!.index} ${r.failed[0]!.reason})` : ""}\n`,
+        `nacs evse --fleet: ready: ${r.chargers} chargers on ${o.iface}, SDP UDP ${o.sdpPort}+i, board ${o.board}${r.boardMux ? ` (board mux ${r.boardMux.join(", ")}${key})` : ""}${r.failed.length ? `, ${r.failed.length} could not start (first: #${r.failed[0]!.index} ${r.failed[0]!.reason})` : ""}\n`,
       );
     }
   } catch (e) {

@@ -20,6 +20,7 @@ import {
   histogramToJson,
 } from "../../link/host/latency-histogram.js";
 import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
+import { readMuxKey } from "../../sim/board/mux-auth.js";
 import {
   type BoardMuxAddress,
   type BoardMuxPlace,
@@ -218,10 +219,11 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     }
   }
   // the cables hosted here are served over one board mux connection too (an EV fleet uses it)
-  const serveCables = (address: BoardMuxAddress, place?: BoardMuxPlace) =>
+  const serveCables = (address: BoardMuxAddress, place?: BoardMuxPlace, key?: Uint8Array) =>
     listenBoardMux({
       address,
       ...(place && { place }),
+      ...(key && { key }),
       hosts: acceptors.keys(),
       accept: (ch, stream) => acceptors.get(ch)?.(stream),
       logger: boardLog,
@@ -240,7 +242,8 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   if (o.boardMux && m.muxPlace) {
     const { host, port } = o.boardMux;
     try {
-      tcpMux = await serveCables({ kind: "tcp", host, port: port + m.muxPlace.index }, m.muxPlace);
+      const key = o.boardMuxKey === undefined ? undefined : readMuxKey(o.boardMuxKey);
+      tcpMux = await serveCables({ kind: "tcp", host, port: port + m.muxPlace.index }, m.muxPlace, key);
       boardMux = { where: tcpMux.where };
     } catch (e) {
       boardMux = { error: (e as Error).message };

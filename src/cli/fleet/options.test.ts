@@ -5,6 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
 import { parseEvOptions } from "../commands/ev.js";
@@ -176,5 +179,33 @@ test("--board-mux: tcp:HOST:PORT (an IPv6 host in brackets); refused without --f
       "--board-mux",
       /needs --board sim or sim:DIR \(not tcp:\[::1\]:9000\)/,
     );
+  }
+});
+
+test("--board-mux-key FILE: read once to check it; refused without --board-mux, unreadable or too short, naming the rule", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-mux-key-"));
+  try {
+    const key = join(dir, "key");
+    writeFileSync(key, `${"ab".repeat(32)}\n`);
+    const short = join(dir, "short");
+    writeFileSync(short, "0123456789\n");
+    const mux = { ...base, fleet: "4", boardMux: "tcp:[::1]:7000" };
+    for (const parse of [parseEvOptions, parseEvseOptions]) {
+      assert.equal(parse({ ...mux, boardMuxKey: key }).boardMuxKey, key, "the file, not the key");
+      refused(() => parse({ ...base, fleet: "4", boardMuxKey: key }), "--board-mux-key", /needs --board-mux/);
+      refused(() => parse({ ...base, boardMuxKey: key }), "--board-mux-key", /needs --fleet N/);
+      refused(
+        () => parse({ ...mux, boardMuxKey: short }),
+        "--board-mux-key",
+        /has 10 bytes: 16–4096 are needed/,
+      );
+      refused(
+        () => parse({ ...mux, boardMuxKey: join(dir, "none") }),
+        "--board-mux-key",
+        /cannot read the key file .*none: ENOENT/,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -4,13 +4,15 @@
  * global so ports and sockets match the other side), and on the EV side `--plug-in-spread S`,
  * `--max-starting X`, `--duration S` and `--charge-loop-ms MS|MIN-MAX`. Also where pair i meets its peer:
  * SDP port `--sdp-port` + i, V2G port `--port` + i (when given), board `--board` per pair
- * ({@link fleetBoardSpec}), and `--board-mux tcp:HOST:PORT` (the simulated cables over TCP, between machines).
+ * ({@link fleetBoardSpec}), and `--board-mux tcp:HOST:PORT` (the simulated cables over TCP, between machines)
+ * with `--board-mux-key FILE` (a key both ends prove they hold).
  */
 import { spawnSync } from "node:child_process";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { parseSocketSpec } from "../../link/board/adapters.js";
+import { readMuxKey } from "../../sim/board/mux-auth.js";
 import { MAX_CHARGE_LOOP_MS, MIN_CHARGE_LOOP_MS } from "../charge-loop.js";
 
 /** Most pairs of one fleet, and most worker processes. Design choices. */
@@ -113,6 +115,20 @@ export const boardMuxSchema = z.string().transform((s, ctx): BoardMuxOption => {
   }
 });
 
+/**
+ * `--board-mux-key FILE`: the file, once its key was read (each worker reads it again, so the key itself
+ * travels in no message or summary); the rule in words when it cannot be.
+ */
+export const boardMuxKeySchema = z.string().transform((file, ctx): string => {
+  try {
+    readMuxKey(file);
+    return file;
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: (e as Error).message });
+    return z.NEVER;
+  }
+});
+
 /** Zod fields shared by both fleets (merged into `nacs evse` / `nacs ev`'s schemas). */
 export const fleetOptionShape = {
   fleet: z.coerce.number().int().min(1).max(LIVE_FLEET_MAX).optional(),
@@ -124,6 +140,7 @@ export const fleetOptionShape = {
     .max(7 * 24 * 3600)
     .optional(),
   boardMux: boardMuxSchema.optional(),
+  boardMuxKey: boardMuxKeySchema.optional(),
 };
 
 /** EV-only fleet fields. */
@@ -159,8 +176,17 @@ export function checkFleetOptions(
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   const fleetOnly =
     side === "ev"
-      ? ["workers", "shard", "duration", "plugInSpread", "maxStarting", "chargeLoopMs", "boardMux"]
-      : ["workers", "shard", "duration", "boardMux"];
+      ? [
+          "workers",
+          "shard",
+          "duration",
+          "plugInSpread",
+          "maxStarting",
+          "chargeLoopMs",
+          "boardMux",
+          "boardMuxKey",
+        ]
+      : ["workers", "shard", "duration", "boardMux", "boardMuxKey"];
   if (o.fleet === undefined) {
     for (const k of fleetOnly) if (o[k] !== undefined) issue(k, "needs --fleet N");
     return;
@@ -188,6 +214,8 @@ export function checkFleetOptions(
         ? `serves the simulated cables hosted here: needs --board sim or sim:DIR (not ${o.board})`
         : `the vehicles join the charger park's simulated cables over it: needs --board sim or sim:DIR (not ${o.board})`,
     );
+  if (o.boardMuxKey !== undefined && o.boardMux === undefined)
+    issue("boardMuxKey", "the key of a board mux over TCP: needs --board-mux tcp:HOST:PORT");
   const shard = o.shard as FleetShard | undefined;
   const n = o.fleet as number;
   if (shard && shard.count > n)

@@ -3,7 +3,9 @@
  * a unix socket (`DIR/mux-<pid>.sock`, found by listing DIR) or on TCP (a fleet on another machine), and
  * names the cables it hosts in a `* hosts <ranges>` header; a fleet of hosts in another process connects
  * once and runs each cable's board link on its channel. The W muxes of a charger park on TCP listen on
- * consecutive ports, each naming its place first (`* mux K/W`), so one address finds them all. Node-only.
+ * consecutive ports, each naming its place first (`* mux K/W`), so one address finds them all. With a key
+ * (`--board-mux-key`), both ends prove they hold it before any header or cable ({@link ./mux-auth.ts}).
+ * Node-only.
  */
 import { readdirSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
@@ -20,6 +22,14 @@ import type { BoardStream } from "../../link/board/stream.js";
 import { type LinkLogger, silentLogger } from "../../link/logger.js";
 import { realClock } from "../../machine/index.js";
 import { claimUnixSocketPath } from "./listen.js";
+import {
+  checkMuxAuthProof,
+  isMuxAuthHeader,
+  MUX_AUTH_WAIT_MS,
+  muxAuthProof,
+  muxNonce,
+  parseMuxAuthHeader,
+} from "./mux-auth.js";
 
 /** Where a board mux listens. */
 export type BoardMuxAddress = { kind: "unix"; path: string } | { kind: "tcp"; host: string; port: number };
@@ -79,13 +89,17 @@ export interface BoardMuxServer {
 /**
  * Listen at `address` for fleets of hosts; `accept(channel, stream)` receives
  * each channel a peer opens (its first line is the host's hello). With `place`, the header says which of a
- * park's muxes this is. Rejects with {@link BoardError} "open-failed".
+ * park's muxes this is. With `key`, a peer must prove it holds the key first (within `authWaitMs`): one that
+ * does not, or opens a channel before, is refused and disconnected. Rejects with {@link BoardError}
+ * "open-failed".
  */
 export async function listenBoardMux(o: {
   address: BoardMuxAddress;
   place?: BoardMuxPlace;
   hosts: Iterable<number>;
   accept(channel: number, stream: BoardStream): void;
+  key?: Uint8Array;
+  authWaitMs?: number;
   logger?: LinkLogger;
 }): Promise<BoardMuxServer> {
   const log = o.logger ?? silentLogger;
@@ -101,17 +115,52 @@ export async function listenBoardMux(o: {
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
+    const peer = `${socket.remoteAddress ?? "unix peer"}${socket.remotePort ? ` port ${socket.remotePort}` : ""}`;
+    const key = o.key;
+    const s = key ? muxNonce() : "";
+    let authed = !key;
+    const refuse = (why: string) => {
+      clearTimeout(authTimer);
+      if (socket.destroyed) return;
+      log.warn({}, `board mux ${where}: ${peer} refused: ${why}`);
+      mux.header(`auth-refused ${why}`);
+      // after the mux's flush (queued on the same immediate queue); closed once written, whatever the peer does
+      setImmediate(() => socket.end(() => socket.destroy()));
+    };
+    const authTimer = key
+      ? setTimeout(() => refuse("no proof of the key in time"), o.authWaitMs ?? MUX_AUTH_WAIT_MS)
+      : undefined;
     const mux = muxOnSocket(
       socket,
       {
         onOpen(ch, stream) {
-          if (hosts.has(ch)) o.accept(ch, stream);
+          if (!authed) {
+            log.warn(
+              {},
+              `board mux ${where}: ${peer} opened cable ${ch} before proving the key: disconnected`,
+            );
+            clearTimeout(authTimer);
+            socket.destroy();
+          } else if (hosts.has(ch)) o.accept(ch, stream);
           else stream.close();
+        },
+        onHeader(text) {
+          if (!key || authed || !isMuxAuthHeader(text)) return;
+          const h = parseMuxAuthHeader(text);
+          if (h?.kind !== "auth")
+            return refuse(`expected "auth C PROOF", got ${JSON.stringify(text.slice(0, 80))}`);
+          if (!checkMuxAuthProof(key, "client", s, h.c, h.proof)) return refuse("wrong key");
+          clearTimeout(authTimer);
+          authed = true;
+          mux.header(`auth-ok ${muxAuthProof(key, "server", s, h.c)}`);
+          for (const line of headers) mux.header(line);
         },
       },
       log,
     );
-    for (const h of headers) mux.header(h);
+    socket.on("close", () => clearTimeout(authTimer));
+    if (key) mux.header(`auth-challenge ${s}`);
+    else for (const h of headers) mux.header(h);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err) =>
@@ -157,12 +206,14 @@ export function parseMuxPlace(text: string): BoardMuxPlace | null {
 }
 
 /**
- * Connect to the mux at `address` and wait for its header. Rejects with
- * {@link BoardError} "open-failed" naming the address.
+ * Connect to the mux at `address` and wait for its header; with `key`, prove it and require the mux's proof
+ * first (a mux that asks for no key is refused). Rejects with {@link BoardError} "open-failed" naming the
+ * address.
  */
 export function connectBoardMux(
   a: BoardMuxAddress,
   logger: LinkLogger = silentLogger,
+  key?: Uint8Array,
 ): Promise<BoardMuxClient> {
   const where = boardMuxWhere(a);
   return new Promise((resolve, reject) => {
@@ -175,10 +226,42 @@ export function connectBoardMux(
     const timer = setTimeout(() => fail(`no header within ${MUX_HEADER_WAIT_MS} ms`), MUX_HEADER_WAIT_MS);
     socket.once("error", (err) => fail(err.message, err));
     let place: BoardMuxPlace | undefined;
+    // with a key: the nonces of the exchange, and whether the mux proved the key
+    let nonces: { s: string; c: string } | null = null;
+    let proven = !key;
+    const onAuth = (text: string) => {
+      const h = parseMuxAuthHeader(text);
+      if (h?.kind === "challenge" && !key)
+        return fail("asks for a key: give --board-mux-key FILE with the key the park was started with");
+      if (h?.kind === "challenge" && key && !nonces) {
+        nonces = { s: h.s, c: muxNonce() };
+        return mux.header(`auth ${nonces.c} ${muxAuthProof(key, "client", nonces.s, nonces.c)}`);
+      }
+      if (h?.kind === "refused") return fail(`refused the key: ${h.why}`);
+      if (
+        h?.kind === "ok" &&
+        key &&
+        nonces &&
+        checkMuxAuthProof(key, "server", nonces.s, nonces.c, h.proof)
+      ) {
+        proven = true;
+        return;
+      }
+      fail(
+        h?.kind === "ok"
+          ? "did not prove the key (its auth-ok does not match): another park, or another key"
+          : `bad header ${JSON.stringify(text.slice(0, 80))} in the key exchange`,
+      );
+    };
     const mux = muxOnSocket(
       socket,
       {
         onHeader(text) {
+          if (isMuxAuthHeader(text)) return onAuth(text);
+          if (!proven)
+            return fail(
+              "asks for no key (the park was started without --board-mux-key): not used with --board-mux-key",
+            );
           if (text.startsWith("mux ")) {
             const p = parseMuxPlace(text);
             if (!p)
@@ -235,15 +318,17 @@ export async function connectBoardMuxes(
 
 /**
  * Connect to a park's muxes on TCP: the one at `host`:`port`, and, when its header names its place K of
- * W, the others on the consecutive ports (first port = `port` − K). All or nothing: rejects with
- * {@link BoardError} "open-failed" naming the mux that could not be reached (and closes the others).
+ * W, the others on the consecutive ports (first port = `port` − K), each with `key` when given. All or
+ * nothing: rejects with {@link BoardError} "open-failed" naming the mux that could not be reached (and
+ * closes the others).
  */
 export async function connectBoardMuxPark(
   host: string,
   port: number,
   logger: LinkLogger = silentLogger,
+  key?: Uint8Array,
 ): Promise<BoardMuxClient[]> {
-  const first = await connectBoardMux({ kind: "tcp", host, port }, logger);
+  const first = await connectBoardMux({ kind: "tcp", host, port }, logger, key);
   const place = first.place;
   if (!place) return [first];
   const base = port - place.index;
@@ -254,7 +339,7 @@ export async function connectBoardMuxPark(
         out.push(first);
         continue;
       }
-      const c = await connectBoardMux({ kind: "tcp", host, port: base + k }, logger);
+      const c = await connectBoardMux({ kind: "tcp", host, port: base + k }, logger, key);
       out.push(c);
       if (c.place?.index !== k || c.place.count !== place.count)
         throw new BoardError(
