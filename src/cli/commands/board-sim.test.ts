@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -36,6 +36,41 @@ test("board-sim options: defaults; --listen required without --role; bad values 
   usage({ role: "ev", soc: "120" }, /option --soc: value "120" is not allowed: must be at most 100/);
   usage({ listen: "udp:1.2.3.4:5" }, /option --listen: value "udp:1.2.3.4:5" .*unix:PATH \| tcp:HOST:PORT/);
   usage({ listen: "tcp:127.0.0.1:99999" }, /option --listen: .*not an integer 0…65535/);
+});
+
+test("board-sim --fleet options: the cables' folder and mux; refused with --role or --listen, other boards, fleet flags without --fleet, a key without --board-mux", () => {
+  const usage = (raw: Record<string, unknown>, re: RegExp) =>
+    assert.throws(
+      () => parseBoardSimOptions(raw),
+      (e: unknown) => e instanceof UsageError && re.test(e.message),
+    );
+  const o = parseBoardSimOptions({
+    fleet: "4",
+    board: "sim:/tmp/park",
+    boardMux: "tcp:[::1]:7000",
+    json: true,
+  });
+  assert.deepEqual(
+    [o.fleet, o.board, o.boardMux, o.json],
+    [4, "sim:/tmp/park", { host: "::1", port: 7000 }, true],
+  );
+  assert.equal(parseBoardSimOptions({ fleet: "4" }).listen, undefined, "--listen not required with --fleet");
+  usage({ fleet: "4", role: "evse" }, /option --role: .*not with --fleet: each cable serves both sides/);
+  usage({ fleet: "4", listen: "unix:/tmp/x" }, /option --listen: .*not with --fleet/);
+  usage(
+    { fleet: "4", board: "tcp:[::1]:9000" },
+    /option --board: .*sim or sim:DIR, where the cables. sockets go \(not tcp:\[::1\]:9000\)/,
+  );
+  usage({ fleet: "4", shard: "0/5" }, /option --shard: .*S ≤ --fleet \(4\)/);
+  const key = join(dir, "mux.key");
+  writeFileSync(key, "ab".repeat(32));
+  usage({ fleet: "4", boardMuxKey: key }, /option --board-mux-key: .*needs --board-mux/);
+  for (const k of ["board", "boardMux", "timeScale"])
+    usage(
+      { role: "evse", [k]: k === "boardMux" ? "tcp:[::1]:7000" : k === "board" ? "sim" : "2" },
+      /needs --fleet N/,
+    );
+  usage({ role: "evse", json: true }, /option --json: .*needs --fleet N/);
 });
 
 test("nacs board-sim without --role or --listen exits 2 naming --listen", async () => {

@@ -5,6 +5,7 @@
  * so `nacs evse --board stdio:"nacs board-sim --role evse"` works; `--listen unix:PATH|tcp:HOST:PORT`
  * serves the other side (or, without `--role`, both) to hosts that connect there. stdout is the protocol,
  * logs go to stderr. Exits when stdin ends (with `--role`) or on SIGINT / SIGTERM; bad options exit 2.
+ * `--fleet N --board sim:DIR`: the N cables of a live fleet, in this process (src/cli/fleet/cable-host.ts).
  */
 
 import type { Command } from "commander";
@@ -22,6 +23,15 @@ import { LIVE_BMS_REPORT } from "../../sim/dc/bms-report.js";
 import { DcWorld } from "../../sim/dc/world.js";
 import { createRng } from "../../sim/rng.js";
 import { parseOptions } from "../errors.js";
+import { formatCableHostSummary, startCableHost } from "../fleet/cable-host.js";
+import {
+  boardMuxKeySchema,
+  boardMuxSchema,
+  fleetSimDir,
+  LIVE_FLEET_MAX,
+  shardSchema,
+} from "../fleet/options.js";
+import { untilStopSignal } from "../stop-signal.js";
 
 const SEED_MAX = 2 ** 32 - 1;
 /** Measurements to both sides every 100 ms, the rate docs/board-protocol.md recommends. */
@@ -40,9 +50,36 @@ export const boardSimOptionsSchema = z
     evClass: z.enum(["400v", "800v"], { error: 'must be "400v" or "800v"' }).default("800v"),
     soc: z.coerce.number().min(0).max(100).default(20),
     seed: z.coerce.number().int().min(0).max(SEED_MAX).default(1),
-    logLevel: z.enum(LOG_LEVELS).default("info"),
+    /** Default: info; with --fleet warn (thousands of cables). */
+    logLevel: z.enum(LOG_LEVELS).optional(),
+    // --fleet: the cables of a live fleet
+    fleet: z.coerce.number().int().min(1).max(LIVE_FLEET_MAX).optional(),
+    board: z.string().min(1).optional(),
+    shard: shardSchema,
+    boardMux: boardMuxSchema.optional(),
+    boardMuxKey: boardMuxKeySchema.optional(),
+    timeScale: z.coerce.number().min(0.01).max(100_000).optional(),
+    json: z.boolean().optional(),
   })
   .superRefine((o, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    if (o.fleet !== undefined) {
+      for (const k of ["role", "listen"] as const)
+        if (o[k] !== undefined)
+          issue(k, "not with --fleet: each cable serves both sides on DIR/w<i>.sock and over the board mux");
+      if (o.board !== undefined && fleetSimDir(o.board) === null)
+        issue("board", `with --fleet: sim or sim:DIR, where the cables' sockets go (not ${o.board})`);
+      if (o.boardMuxKey !== undefined && o.boardMux === undefined)
+        issue("boardMuxKey", "the key of a board mux over TCP: needs --board-mux tcp:HOST:PORT");
+      if (o.shard && o.shard.count > o.fleet)
+        issue(
+          "shard",
+          `must have S ≤ --fleet (${o.fleet}): shard S has no cable otherwise (S = ${o.shard.count})`,
+        );
+      return;
+    }
+    for (const k of ["board", "shard", "boardMux", "boardMuxKey", "timeScale", "json"] as const)
+      if (o[k] !== undefined) issue(k, "needs --fleet N");
     if (o.role === undefined && o.listen === undefined)
       ctx.addIssue({
         code: "custom",
@@ -105,7 +142,7 @@ function stdioBoardStream(): BoardStream {
 
 /** Run the board simulator until stdin ends (with a stdio role) or a signal; resolves when shut down. */
 export async function runBoardSim(o: BoardSimOptions): Promise<void> {
-  const log = stderrLogger(o.logLevel, "board-sim");
+  const log = stderrLogger(o.logLevel ?? "info", "board-sim");
   const clock = clockFrom(realClock);
   const world = boardSimWorld(o, clock, log);
   const name = `nacs board-sim (pid ${process.pid})`;
@@ -149,6 +186,54 @@ export async function runBoardSim(o: BoardSimOptions): Promise<void> {
   }
 }
 
+/**
+ * `nacs board-sim --fleet N`: host the cables until SIGINT / SIGTERM, with progress on stderr; the summary
+ * on stdout. Resolves with the exit code (1: the cables could not be served).
+ */
+export async function runBoardSimFleet(o: BoardSimOptions): Promise<number> {
+  const log = stderrLogger(o.logLevel ?? "warn", "board-sim");
+  const board = o.board ?? "sim";
+  let host: Awaited<ReturnType<typeof startCableHost>>;
+  try {
+    host = await startCableHost(
+      {
+        fleet: o.fleet ?? 1,
+        shard: o.shard,
+        board,
+        boardMux: o.boardMux,
+        boardMuxKey: o.boardMuxKey,
+      },
+      log,
+      o.timeScale,
+    );
+  } catch (e) {
+    process.stderr.write(`nacs board-sim --fleet: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const t0 = performance.now();
+  const progress = setInterval(() => {
+    const c = host.counts();
+    process.stderr.write(
+      `board-sim fleet t=${((performance.now() - t0) / 1000).toFixed(0)}s: cables ${c.cables}, chargers joined ${c.chargersNow}, vehicles plugged in ${c.vehiclesNow}\n`,
+    );
+  }, BOARD_SIM_FLEET_PROGRESS_MS);
+  try {
+    await untilStopSignal(() =>
+      process.stderr.write(
+        `nacs board-sim --fleet: ready: ${host.counts().cables} cables in ${fleetSimDir(board)} (board mux ${host.boardMux.join(", ")}${o.boardMuxKey === undefined ? "" : ", key required"})\n`,
+      ),
+    );
+  } finally {
+    clearInterval(progress);
+  }
+  const s = await host.stop();
+  process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatCableHostSummary(s));
+  return 0;
+}
+
+/** Progress of `nacs board-sim --fleet` on stderr every this many ms. */
+const BOARD_SIM_FLEET_PROGRESS_MS = 5_000;
+
 /** Register `nacs board-sim`. */
 export function registerBoardSimCommand(program: Command): void {
   program
@@ -167,8 +252,29 @@ export function registerBoardSimCommand(program: Command): void {
     .option("--ev-class <class>", "vehicle pack, 400v or 800v (default)")
     .option("--soc <percent>", "start state of charge, 0–100 % (default 20)")
     .option("--seed <n>", "seed for component tolerances and noise, integer 0–4294967295 (default 1)")
-    .option("--log-level <level>", "pino log level on stderr (default info)")
+    .option("--log-level <level>", "pino log level on stderr (default info; with --fleet warn)")
+    .option(
+      "--fleet <n>",
+      "host the N simulated cables of a live fleet (DIR/w<i>.sock, both sides each, and a board mux) for nacs evse --fleet and nacs ev --fleet",
+    )
+    .option(
+      "--board <sim:DIR>",
+      "with --fleet: where the cables' sockets go (default sim: a folder in the temp dir)",
+    )
+    .option("--shard <k/s>", "with --fleet: host only cables i with i mod S = K")
+    .option(
+      "--board-mux <tcp:HOST:PORT>",
+      "with --fleet: also serve the cables over TCP, for an EV fleet on another machine",
+    )
+    .option("--board-mux-key <file>", "with --board-mux: EV fleets must prove they hold this key")
+    .option(
+      "--time-scale <x>",
+      "with --fleet: energy moves this many times faster than real time (default 1)",
+    )
+    .option("--json", "with --fleet: the summary as one JSON object")
     .action(async (raw: Record<string, unknown>) => {
-      await runBoardSim(parseBoardSimOptions(raw));
+      const o = parseBoardSimOptions(raw);
+      if (o.fleet === undefined) await runBoardSim(o);
+      else process.exitCode = await runBoardSimFleet(o);
     });
 }

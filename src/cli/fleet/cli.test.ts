@@ -57,3 +57,54 @@ test("the park warns of a board mux on a non-loopback address only when it requi
   assert.equal(boardMuxWarning(mux("127.0.0.1")), null);
   assert.equal(boardMuxWarning({}), null);
 });
+
+test("nacs board-sim --fleet 2 + nacs evse --fleet 2 + nacs ev --fleet 2: the park joins the cable host's cables; every summary, exit 0", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-fleet-cli-"));
+  const port = String(22_000 + Math.floor(Math.random() * 500) * 10);
+  const board = ["--board", `sim:${dir}`];
+  const common = [
+    "--fleet",
+    "2",
+    "--workers",
+    "1",
+    "--iface",
+    "lo",
+    "--no-slac",
+    "--protocol",
+    "iso2",
+    ...board,
+  ];
+  common.push("--sdp-port", port, "--time-scale", "100", "--json");
+  const cables = spawnNacs(["board-sim", "--fleet", "2", ...board, "--time-scale", "100", "--json"]);
+  let evse: ReturnType<typeof spawnNacs> | undefined;
+  try {
+    await waitForStderr(
+      cables,
+      /nacs board-sim --fleet: ready: 2 cables in .* \(board mux unix:.*mux-\d+\.sock\)/,
+      20_000,
+    );
+    evse = spawnNacs(["evse", ...common]);
+    await waitForStderr(
+      evse,
+      /nacs evse --fleet: ready: 2 chargers .*, 2 simulated cables joined \(hosted by another process\), 0 hosted here/,
+      20_000,
+    );
+    const ev = spawnNacs(["ev", ...common, "--plug-in-spread", "0", "--duration", "1"]);
+    assert.equal(await exitWithin(ev, "nacs ev --fleet", 25_000), 0, ev.err);
+    const s = JSON.parse(ev.out) as EvFleetSummary;
+    assert.equal(s.endedNormally, 2);
+    for (let k = 0; k < 80 && !/sessions ended 2/.test(evse.err); k++)
+      await new Promise((r) => setTimeout(r, 100));
+    evse.child.kill("SIGTERM"); // the processes this test started
+    assert.equal(await exitWithin(evse, "nacs evse --fleet", 20_000), 0, evse.err);
+    assert.equal((JSON.parse(evse.out) as EvseFleetSummary).sessionsNormal, 2);
+    cables.child.kill("SIGTERM");
+    assert.equal(await exitWithin(cables, "nacs board-sim --fleet", 20_000), 0, cables.err);
+    const h = JSON.parse(cables.out) as { cables: number; chargerJoins: number; vehiclePlugIns: number };
+    assert.deepEqual([h.cables, h.chargerJoins, h.vehiclePlugIns], [2, 2, 2]);
+  } finally {
+    killIfRunning(evse);
+    killIfRunning(cables);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -10,6 +10,7 @@ import { isLoopbackHost } from "../loopback.js";
 import { onStopSignal } from "../stop-signal.js";
 import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
 import { evseFleetExitCode, startEvseFleet } from "./evse-fleet.js";
+import { fleetSimDir } from "./options.js";
 import { formatEvFleetSummary, formatEvseFleetSummary } from "./summary.js";
 
 /** Progress on stderr every this many ms. */
@@ -57,8 +58,16 @@ export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
       const warning = boardMuxWarning(o);
       if (warning) process.stderr.write(`nacs evse --fleet: warning: ${warning}\n`);
       const key = o.boardMuxKey === undefined ? "" : ", key required";
+      const joined = r.chargers - r.cablesHosted;
+      // --board sim: which cables the park simulates itself, and which it joined (nacs board-sim --fleet)
+      const cables =
+        fleetSimDir(o.board) === null
+          ? ""
+          : joined > 0
+            ? `, ${joined} simulated cables joined (hosted by another process), ${r.cablesHosted} hosted here`
+            : "";
       process.stderr.write(
-        `nacs evse --fleet: ready: ${r.chargers} chargers on ${o.iface}, SDP UDP ${o.sdpPort}+i, board ${o.board}${r.boardMux ? ` (board mux ${r.boardMux.join(", ")}${key})` : ""}${r.failed.length ? `, ${r.failed.length} could not start (first: #${r.failed[0]!.index} ${r.failed[0]!.reason})` : ""}\n`,
+        `nacs evse --fleet: ready: ${r.chargers} chargers on ${o.iface}, SDP UDP ${o.sdpPort}+i, board ${o.board}${r.boardMux ? ` (board mux ${r.boardMux.join(", ")}${key})` : ""}${cables}${r.failed.length ? `, ${r.failed.length} could not start (first: #${r.failed[0]!.index} ${r.failed[0]!.reason})` : ""}\n`,
       );
     }
   } catch (e) {

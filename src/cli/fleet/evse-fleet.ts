@@ -18,7 +18,14 @@ import type { EvseOptions } from "../commands/evse.js";
 import { UsageError } from "../errors.js";
 import type { ChargerSession } from "./charger-session.js";
 import type { EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
-import { FLEET_FDS_PER_PAIR, fdLimit, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
+import {
+  FLEET_FDS_PER_PAIR,
+  fdLimit,
+  fleetSimDir,
+  fleetWorkerCount,
+  shardIndices,
+  splitOverWorkers,
+} from "./options.js";
 import { mergeRttWindows } from "./rtt-windows.js";
 import { exitText, type FleetProcess, forkWorker } from "./spawn.js";
 import { type EvseFleetSummary, evseFleetSummary, sumCounts, type WorkerFigures } from "./summary.js";
@@ -36,6 +43,8 @@ export interface EvseFleet {
   readonly ready: Promise<{
     chargers: number;
     failed: { index: number; reason: string }[];
+    /** `--board sim`: the simulated cables the workers host (the others joined a cable host's). */
+    cablesHosted: number;
     /** `--board-mux`: where the workers serve the cables over TCP, in worker order. */
     boardMux?: string[];
   }>;
@@ -143,6 +152,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
     return {
       chargers: workers.reduce((a, w) => a + (w.ready?.chargers ?? 0), 0),
       failed: workers.flatMap((w) => w.ready?.failed ?? []),
+      cablesHosted: workers.reduce((a, w) => a + (w.ready?.cablesHosted ?? 0), 0),
       ...(boardMux.length > 0 && { boardMux }),
     };
   })();
@@ -162,6 +172,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
         w.proc.kill();
       }),
     );
+    const simulated = fleetSimDir(o.board) !== null;
     const figures: WorkerFigures[] = workers.map((w) => {
       const boardMux = servedAt(w);
       return {
@@ -170,6 +181,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
         cpuPercent: w.done?.cpuPercent ?? null,
         loopDelayP99Ms: w.done?.loopDelayP99Ms ?? null,
         maxRssKb: w.done?.maxRssKb ?? null,
+        ...(simulated && w.ready && { cablesHosted: w.ready.cablesHosted }),
         ...(boardMux && { boardMux }),
         ...(w.died && { died: w.died }),
       };

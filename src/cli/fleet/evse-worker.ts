@@ -69,6 +69,8 @@ export type EvseWorkerOut =
       kind: "ready";
       chargers: number;
       failed: { index: number; reason: string }[];
+      /** `--board sim`: the simulated cables this worker hosts (the others joined a cable host's worlds). */
+      cablesHosted: number;
       /** `--board-mux`: where this worker serves its cables over TCP, or why it cannot. */
       boardMux?: { where: string } | { error: string };
     }
@@ -253,6 +255,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     kind: "ready",
     chargers: chargers.length,
     failed,
+    cablesHosted: acceptors.size,
     ...(boardMux && { boardMux }),
   } satisfies EvseWorkerOut);
   const inLoop = () => chargers.filter((c) => c.live.host.state().secc.powerDelivery === "start").length;

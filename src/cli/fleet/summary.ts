@@ -41,6 +41,11 @@ export interface WorkerFigures {
   holdMs?: number;
   /** EV workers: vehicles whose simulated cable was joined over a board mux (one connection for many). */
   viaBoardMux?: number;
+  /**
+   * EVSE workers with `--board sim`: the simulated cables the worker hosted itself (the others it joined as
+   * their charger, hosted by another process: `nacs board-sim --fleet`).
+   */
+  cablesHosted?: number;
   /** EVSE workers with `--board-mux`: where the worker served its simulated cables over TCP. */
   boardMux?: string;
   /** Set when the worker died: how, and its unfinished sessions count as failed. */
@@ -176,6 +181,7 @@ function workerLines(ws: readonly WorkerFigures[]): string {
         `  worker ${w.pid}${w.shard ? ` (shard ${w.shard.index}/${w.shard.count})` : ""}: ${w.pairs} pairs, CPU ${w.cpuPercent ?? "?"} %, event-loop delay p99 ${w.loopDelayP99Ms ?? "?"} ms` +
         (w.holds !== undefined ? `, ${w.holds} holds (${w.holdMs ?? 0} ms)` : "") +
         (w.viaBoardMux ? `, ${w.viaBoardMux} cables over the board mux` : "") +
+        (w.cablesHosted !== undefined ? `, ${w.cablesHosted} simulated cables hosted here` : "") +
         (w.boardMux ? `, cables served on the board mux ${w.boardMux}` : "") +
         (w.died ? `, DIED: ${w.died}` : ""),
     )

@@ -49,6 +49,8 @@ export interface WorldServerOptions {
   refusedHint?: string;
   helloWaitMs?: number;
   heartbeatLimitMs?: number;
+  /** A host of `role` said hello and is served now. */
+  onHost?(role: BoardRole): void;
 }
 
 /** A listening world server. */
@@ -96,6 +98,7 @@ export async function startWorldServer(o: WorldServerOptions): Promise<WorldServ
     });
     live[role] = rs;
     serving.add(rs);
+    o.onHost?.(role);
     const release = (): void => {
       if (live[role] === rs) delete live[role];
     };

@@ -1,0 +1,93 @@
+/**
+ * A fleet's simulated cables in a process of their own (`nacs board-sim --fleet`, here in-process): the
+ * charger park joins every cable as its board host (on its board thread) and simulates nothing, the EV
+ * fleet joins them over the cable host's board mux, and every session ends normally.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { silentLogger } from "../../link/logger.js";
+import { until } from "../../sim/board/test-support.js";
+import { parseEvOptions } from "../commands/ev.js";
+import { parseEvseOptions } from "../commands/evse.js";
+import { formatCableHostSummary, startCableHost } from "./cable-host.js";
+import { runEvFleet } from "./ev-fleet.js";
+import { startEvseFleet } from "./evse-fleet.js";
+import { sessionsReported } from "./fleet-test-support.js";
+import { formatEvseFleetSummary } from "./summary.js";
+
+const PAIRS = 4;
+
+test("cable host: 4 cables; the park (2 workers, board thread) joins all and hosts none, the EV fleet joins them over its mux; all normal", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-cables-"));
+  const board = `sim:${dir}`;
+  const host = await startCableHost({ fleet: PAIRS, board }, silentLogger, 100);
+  const c = {
+    iface: "lo",
+    slac: false,
+    sdpPort: String(24_000 + Math.floor(Math.random() * 1_000) * 10),
+    protocol: "iso2",
+    timeScale: "100",
+    fleet: String(PAIRS),
+    workers: "2",
+    board,
+  };
+  const park = startEvseFleet(parseEvseOptions({ ...c, boardThread: true }));
+  try {
+    assert.deepEqual(host.boardMux, [`unix:${dir}/mux-${process.pid}.sock`]);
+    const ready = await park.ready;
+    assert.equal(ready.chargers, PAIRS);
+    assert.equal(ready.cablesHosted, 0, "the park simulates no cable");
+    await until(() => host.counts().chargersNow === PAIRS, "every charger joined its cable");
+    const ev = await runEvFleet(parseEvOptions({ ...c, plugInSpread: "1", duration: "2" }));
+    assert.equal(ev.failed, 0, JSON.stringify(ev.failuresByPhase));
+    assert.equal(ev.endedNormally, PAIRS);
+    assert.equal(
+      ev.workers.reduce((a, w) => a + (w.viaBoardMux ?? 0), 0),
+      PAIRS,
+      "every vehicle joined its cable over the cable host's mux",
+    );
+    await sessionsReported(park, PAIRS);
+    const counts = host.counts();
+    assert.deepEqual(
+      [counts.cables, counts.chargersNow, counts.chargerJoins, counts.vehiclePlugIns, counts.vehiclesNow],
+      [PAIRS, PAIRS, PAIRS, PAIRS, 0],
+    );
+    const s = await park.stop();
+    assert.equal(s.sessionsNormal, PAIRS);
+    assert.equal(s.boardsLost, 0);
+    assert.deepEqual(
+      s.workers.map((w) => w.cablesHosted),
+      [0, 0],
+    );
+    assert.match(formatEvseFleetSummary(s), /0 simulated cables hosted here/);
+    // the park stopped first: no charger is joined at the end
+    const hs = await host.stop();
+    assert.equal(hs.vehiclePlugIns, PAIRS);
+    assert.match(
+      formatCableHostSummary(hs),
+      /4 cables.*\n {2}charger hosts joined {3}4 \(0 at the end\)\n {2}vehicles plugged in {4}4/,
+    );
+  } finally {
+    await park.stop();
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("cable host: a cable another process serves already is refused, naming its socket; nothing is left listening", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-cables-"));
+  const first = await startCableHost({ fleet: 2, board: `sim:${dir}` }, silentLogger);
+  try {
+    await assert.rejects(
+      startCableHost({ fleet: 3, board: `sim:${dir}` }, silentLogger),
+      /w0\.sock.*another process already listens/,
+    );
+    assert.equal(first.counts().cables, 2);
+  } finally {
+    await first.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,168 @@
+/**
+ * `nacs board-sim --fleet N --board sim:DIR`: a fleet's simulated cables in a process of their own, as a
+ * charger park's boards are hardware of their own. Each cable's world is served to both sides on
+ * `DIR/w<i>.sock` (the board protocol, docs/board-protocol.md), and all of them over one board mux
+ * (`DIR/mux-<pid>.sock`; with `--board-mux tcp:HOST:PORT` also over TCP, with `--board-mux-key` only to
+ * fleets that prove the key). A charger park started after it (`nacs evse --fleet N --board sim:DIR`) joins
+ * every cable as its board host, on its board thread with `--board-thread`, and simulates nothing itself; an
+ * EV fleet (`nacs ev --fleet N --board sim:DIR`) joins them over the mux. Node-only.
+ */
+import { join } from "node:path";
+import { dcBatteryConfig } from "../../ev/dc/battery.js";
+import { powerModuleConfig } from "../../evse/dc/power-module.js";
+import type { BoardRole } from "../../link/board/messages.js";
+import type { LinkLogger } from "../../link/logger.js";
+import { realClock } from "../../machine/index.js";
+import { startWorldServer, type WorldServer } from "../../sim/board/listen.js";
+import { readMuxKey } from "../../sim/board/mux-auth.js";
+import { type BoardMuxServer, boardMuxPath, listenBoardMux } from "../../sim/board/mux-socket.js";
+import type { DcWorld } from "../../sim/dc/world.js";
+import { createLiveWorld } from "../live/board.js";
+import { type BoardMuxOption, type FleetShard, fleetSimDir, shardIndices } from "./options.js";
+
+/** What a cable host is started with (the options of `nacs board-sim --fleet`). */
+export interface CableHostOptions {
+  fleet: number;
+  shard?: FleetShard | undefined;
+  /** `sim` or `sim:DIR`. */
+  board: string;
+  boardMux?: BoardMuxOption | undefined;
+  boardMuxKey?: string | undefined;
+}
+
+/** What a cable host counts. */
+export interface CableHostCounts {
+  /** Cables hosted here. */
+  cables: number;
+  /** Cables with a charger (EVSE host) joined now, and with a vehicle (EV host) plugged in now. */
+  chargersNow: number;
+  vehiclesNow: number;
+  /** Charger hosts and vehicle hosts that said hello since the start (a vehicle's hello is its plug-in). */
+  chargerJoins: number;
+  vehiclePlugIns: number;
+}
+
+/** The summary of a cable host (`--json`: this object). */
+export interface CableHostSummary extends CableHostCounts {
+  /** Where the cables were served over a board mux (`unix:PATH`, `tcp:HOST:PORT`). */
+  boardMux: string[];
+  wallS: number;
+}
+
+/** A running cable host. */
+export interface CableHost {
+  /** Where its muxes listen. */
+  readonly boardMux: string[];
+  counts(): CableHostCounts;
+  /** Close every cable (their hosts' links report lost) and the muxes. */
+  stop(): Promise<CableHostSummary>;
+}
+
+/** A world before any host's hello configures it (each host's `sim` hello sets its own side). */
+const defaultWorldSettings = (timeScale: number) => ({
+  module: powerModuleConfig("1000v", 150_000),
+  battery: dcBatteryConfig(),
+  socPercent: 30,
+  seed: null,
+  energyTimeScale: timeScale,
+  supply: { kind: "dc" as const },
+});
+
+/**
+ * Host the cables of `o.fleet` (this shard's), each on `DIR/w<i>.sock`, and serve them over the board
+ * mux(es). Rejects when a socket cannot be claimed (another process serves the cable) or a mux cannot listen.
+ */
+export async function startCableHost(
+  o: CableHostOptions,
+  log: LinkLogger,
+  timeScale = 1,
+): Promise<CableHost> {
+  const dir = fleetSimDir(o.board);
+  if (dir === null) throw new Error(`--board: a cable host needs sim or sim:DIR (not ${o.board})`);
+  const t0 = performance.now();
+  const counts = { chargerJoins: 0, vehiclePlugIns: 0 };
+  const onHost = (role: BoardRole) => {
+    if (role === "evse") counts.chargerJoins++;
+    else counts.vehiclePlugIns++;
+  };
+  const cables = new Map<number, { world: DcWorld; server: WorldServer }>();
+  const muxes: BoardMuxServer[] = [];
+  const stopAll = async () => {
+    for (const m of muxes) await m.close();
+    for (const c of cables.values()) {
+      await c.server.close();
+      c.world.stop();
+    }
+  };
+  try {
+    for (const i of shardIndices(o.fleet, o.shard)) {
+      const world = createLiveWorld(defaultWorldSettings(timeScale));
+      try {
+        const server = await startWorldServer({
+          listen: { kind: "unix", path: join(dir, `w${i}.sock`) },
+          world,
+          clock: realClock,
+          name: `nacs board-sim --fleet (pid ${process.pid}), cable ${i}`,
+          logger: log,
+          onHost,
+        });
+        cables.set(i, { world, server });
+      } catch (e) {
+        world.stop();
+        throw e;
+      }
+    }
+    const serve = (address: Parameters<typeof listenBoardMux>[0]["address"], key?: Uint8Array) =>
+      listenBoardMux({
+        address,
+        hosts: cables.keys(),
+        accept: (ch, stream) => cables.get(ch)?.server.accept(stream),
+        ...(key && { key }),
+        logger: log,
+      });
+    muxes.push(await serve({ kind: "unix", path: boardMuxPath(dir) }));
+    if (o.boardMux)
+      muxes.push(
+        await serve(
+          { kind: "tcp", host: o.boardMux.host, port: o.boardMux.port },
+          o.boardMuxKey === undefined ? undefined : readMuxKey(o.boardMuxKey),
+        ),
+      );
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  const boardMux = muxes.map((m) => m.where);
+  const now = (): CableHostCounts => {
+    let chargersNow = 0;
+    let vehiclesNow = 0;
+    for (const c of cables.values()) {
+      if (c.server.live.evse) chargersNow++;
+      if (c.server.live.ev) vehiclesNow++;
+    }
+    return { cables: cables.size, chargersNow, vehiclesNow, ...counts };
+  };
+  let summary: Promise<CableHostSummary> | null = null;
+  return {
+    boardMux,
+    counts: now,
+    stop() {
+      summary ??= (async () => {
+        const c = now();
+        await stopAll();
+        return { ...c, boardMux, wallS: Math.round(performance.now() - t0) / 1000 };
+      })();
+      return summary;
+    },
+  };
+}
+
+/** The summary as text. */
+export function formatCableHostSummary(s: CableHostSummary): string {
+  return (
+    `nacs board-sim --fleet: ${s.cables} cables, ${s.wallS.toFixed(1)} s\n` +
+    `  charger hosts joined   ${s.chargerJoins} (${s.chargersNow} at the end)\n` +
+    `  vehicles plugged in    ${s.vehiclePlugIns} (${s.vehiclesNow} at the end)\n` +
+    `  board mux              ${s.boardMux.join(", ")}\n`
+  );
+}
