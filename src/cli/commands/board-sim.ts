@@ -59,6 +59,7 @@ export const boardSimOptionsSchema = z
     boardMux: boardMuxSchema.optional(),
     boardMuxKey: boardMuxKeySchema.optional(),
     timeScale: z.coerce.number().min(0.01).max(100_000).optional(),
+    estopEvery: z.coerce.number().min(0.01).max(3600).optional(),
     json: z.boolean().optional(),
   })
   .superRefine((o, ctx) => {
@@ -78,7 +79,7 @@ export const boardSimOptionsSchema = z
         );
       return;
     }
-    for (const k of ["board", "shard", "boardMux", "boardMuxKey", "timeScale", "json"] as const)
+    for (const k of ["board", "shard", "boardMux", "boardMuxKey", "timeScale", "estopEvery", "json"] as const)
       if (o[k] !== undefined) issue(k, "needs --fleet N");
     if (o.role === undefined && o.listen === undefined)
       ctx.addIssue({
@@ -192,6 +193,9 @@ export async function runBoardSim(o: BoardSimOptions): Promise<void> {
  */
 export async function runBoardSimFleet(o: BoardSimOptions): Promise<number> {
   const log = stderrLogger(o.logLevel ?? "warn", "board-sim");
+  // every host that leaves a cable is a warning of that board: with thousands of cables the default level
+  // keeps the boards to errors (the muxes still warn of refused peers)
+  const worldLog = o.logLevel === undefined ? stderrLogger("error", "board-sim") : log;
   const board = o.board ?? "sim";
   let host: Awaited<ReturnType<typeof startCableHost>>;
   try {
@@ -202,9 +206,11 @@ export async function runBoardSimFleet(o: BoardSimOptions): Promise<number> {
         board,
         boardMux: o.boardMux,
         boardMuxKey: o.boardMuxKey,
+        estopEveryS: o.estopEvery,
       },
       log,
       o.timeScale,
+      worldLog,
     );
   } catch (e) {
     process.stderr.write(`nacs board-sim --fleet: ${(e as Error).message}\n`);
@@ -270,6 +276,10 @@ export function registerBoardSimCommand(program: Command): void {
     .option(
       "--time-scale <x>",
       "with --fleet: energy moves this many times faster than real time (default 1)",
+    )
+    .option(
+      "--estop-every <s>",
+      "with --fleet: press the emergency-stop button of a random cable in session every S seconds (released 2 s later)",
     )
     .option("--json", "with --fleet: the summary as one JSON object")
     .action(async (raw: Record<string, unknown>) => {

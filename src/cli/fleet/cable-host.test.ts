@@ -91,3 +91,45 @@ test("cable host: a cable another process serves already is refused, naming its 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("cable host --estop-every: each press reaches the park's board-thread interlock, which switches that output off; the controller trips; the vehicles see it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-cables-"));
+  const board = `sim:${dir}`;
+  const host = await startCableHost({ fleet: PAIRS, board, estopEveryS: 0.25 }, silentLogger, 100);
+  const c = {
+    iface: "lo",
+    slac: false,
+    sdpPort: String(26_000 + Math.floor(Math.random() * 1_000) * 10),
+    protocol: "iso2",
+    timeScale: "100",
+    fleet: String(PAIRS),
+    workers: "1",
+    board,
+  };
+  const park = startEvseFleet(parseEvseOptions({ ...c, boardThread: true }));
+  try {
+    await park.ready;
+    const ev = await runEvFleet(parseEvOptions({ ...c, plugInSpread: "0", duration: "3" }));
+    const h = host.counts();
+    assert.ok(h.estopPresses >= 1, `${h.estopPresses} presses`);
+    assert.equal(ev.failed + ev.endedNormally, PAIRS);
+    assert.ok(ev.failed >= 1, "a pressed vehicle's session does not end normally");
+    await sessionsReported(park, PAIRS);
+    const s = await park.stop();
+    assert.equal(
+      s.interlocksByCause["emergency-stop"],
+      h.estopPresses,
+      "every press handled by the interlock",
+    );
+    assert.equal(s.outputOffMs?.interlock?.count, h.estopPresses);
+    assert.ok((s.tripsByFault["emergency-stop"] ?? 0) >= 1, JSON.stringify(s.tripsByFault));
+    assert.ok((s.outputOffMs?.trips?.count ?? 0) >= 1);
+    const hs = await host.stop();
+    assert.equal(hs.estopCables.length, hs.estopPresses);
+    assert.match(formatCableHostSummary(hs), /emergency stops {8}\d+ pressed/);
+  } finally {
+    await park.stop();
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -28,7 +28,16 @@ export interface CableHostOptions {
   board: string;
   boardMux?: BoardMuxOption | undefined;
   boardMuxKey?: string | undefined;
+  /**
+   * Press the emergency-stop button of one cable every this many seconds: one chosen at random among those
+   * with a charger and a vehicle joined, released {@link ESTOP_HOLD_MS} later (fault injection under load;
+   * the park's `--board-thread` interlock and its controller then switch that output off).
+   */
+  estopEveryS?: number | undefined;
 }
+
+/** How long a pressed emergency-stop button stays pressed (ms). Design choice. */
+export const ESTOP_HOLD_MS = 2_000;
 
 /** What a cable host counts. */
 export interface CableHostCounts {
@@ -40,6 +49,9 @@ export interface CableHostCounts {
   /** Charger hosts and vehicle hosts that said hello since the start (a vehicle's hello is its plug-in). */
   chargerJoins: number;
   vehiclePlugIns: number;
+  /** Emergency-stop buttons pressed (`--estop-every`), and the cables pressed, in the order pressed. */
+  estopPresses: number;
+  estopCables: number[];
 }
 
 /** The summary of a cable host (`--json`: this object). */
@@ -70,17 +82,21 @@ const defaultWorldSettings = (timeScale: number) => ({
 
 /**
  * Host the cables of `o.fleet` (this shard's), each on `DIR/w<i>.sock`, and serve them over the board
- * mux(es). Rejects when a socket cannot be claimed (another process serves the cable) or a mux cannot listen.
+ * mux(es); `log` for the muxes (refused peers), `worldLog` for the cables' boards (default `log`: each host
+ * that leaves a cable is a warning there). Rejects when a socket cannot be claimed (another process serves
+ * the cable) or a mux cannot listen.
  */
 export async function startCableHost(
   o: CableHostOptions,
   log: LinkLogger,
   timeScale = 1,
+  worldLog: LinkLogger = log,
 ): Promise<CableHost> {
   const dir = fleetSimDir(o.board);
   if (dir === null) throw new Error(`--board: a cable host needs sim or sim:DIR (not ${o.board})`);
   const t0 = performance.now();
-  const counts = { chargerJoins: 0, vehiclePlugIns: 0 };
+  const counts = { chargerJoins: 0, vehiclePlugIns: 0, estopPresses: 0 };
+  const estopCables: number[] = [];
   const onHost = (role: BoardRole) => {
     if (role === "evse") counts.chargerJoins++;
     else counts.vehiclePlugIns++;
@@ -103,7 +119,7 @@ export async function startCableHost(
           world,
           clock: realClock,
           name: `nacs board-sim --fleet (pid ${process.pid}), cable ${i}`,
-          logger: log,
+          logger: worldLog,
           onHost,
         });
         cables.set(i, { world, server });
@@ -140,14 +156,33 @@ export async function startCableHost(
       if (c.server.live.evse) chargersNow++;
       if (c.server.live.ev) vehiclesNow++;
     }
-    return { cables: cables.size, chargersNow, vehiclesNow, ...counts };
+    return { cables: cables.size, chargersNow, vehiclesNow, ...counts, estopCables: [...estopCables] };
   };
+  // --estop-every: a random cable in session, pressed and released
+  const releases = new Set<ReturnType<typeof setTimeout>>();
+  const press = () => {
+    const busy = [...cables].filter(([, c]) => c.server.live.evse && c.server.live.ev);
+    const pick = busy[Math.floor(Math.random() * busy.length)];
+    if (!pick) return;
+    const [i, c] = pick;
+    c.world.setEmergencyButton(true);
+    counts.estopPresses++;
+    estopCables.push(i);
+    const t = setTimeout(() => {
+      releases.delete(t);
+      c.world.setEmergencyButton(false);
+    }, ESTOP_HOLD_MS);
+    releases.add(t);
+  };
+  const presses = o.estopEveryS ? setInterval(press, o.estopEveryS * 1000) : undefined;
   let summary: Promise<CableHostSummary> | null = null;
   return {
     boardMux,
     counts: now,
     stop() {
       summary ??= (async () => {
+        clearInterval(presses);
+        for (const t of releases) clearTimeout(t);
         const c = now();
         await stopAll();
         return { ...c, boardMux, wallS: Math.round(performance.now() - t0) / 1000 };
@@ -163,6 +198,7 @@ export function formatCableHostSummary(s: CableHostSummary): string {
     `nacs board-sim --fleet: ${s.cables} cables, ${s.wallS.toFixed(1)} s\n` +
     `  charger hosts joined   ${s.chargerJoins} (${s.chargersNow} at the end)\n` +
     `  vehicles plugged in    ${s.vehiclePlugIns} (${s.vehiclesNow} at the end)\n` +
+    (s.estopPresses > 0 ? `  emergency stops        ${s.estopPresses} pressed\n` : "") +
     `  board mux              ${s.boardMux.join(", ")}\n`
   );
 }

@@ -194,6 +194,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       notStarted: workers.flatMap((w) => w.ready?.failed ?? []),
       boardsLost: workers.reduce((a, w) => a + (w.done?.boardsLost ?? 0), 0),
       interlocksByCause: sumCounts(workers.map((w) => w.done?.interlocks ?? {})),
+      interlockOffMs: workers.flatMap((w) => w.done?.interlockOffMs ?? []),
       lostChargers: workers.filter((w) => w.died).reduce((a, w) => a + w.indices.length, 0),
       responseMs: workers.flatMap((w) => w.done?.responseMs ?? []),
       loopResponseMs: workers.flatMap((w) => w.done?.loopResponseMs ?? []),

@@ -93,6 +93,8 @@ export type EvseWorkerOut =
       boardsLost: number;
       /** --board-thread: the interlock's actions by cause (the output switched off on the board thread). */
       interlocks: Record<string, number>;
+      /** --board-thread: each interlock action's input → output-off written (ms, board thread's clock). */
+      interlockOffMs: number[];
       /** The charge loop's SECC responses and this worker's event-loop delay by window of wall time. */
       windows: RttWindowJson[];
     };
@@ -280,7 +282,11 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   await tcpMux?.close();
   for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
   const interlocks: Record<string, number> = {};
-  for (const n of thread?.interlocks ?? []) interlocks[n.cause] = (interlocks[n.cause] ?? 0) + 1;
+  const interlockOffMs: number[] = [];
+  for (const n of thread?.interlocks ?? []) {
+    interlocks[n.cause] = (interlocks[n.cause] ?? 0) + 1;
+    interlockOffMs.push(n.offAtMs - n.inputAtMs);
+  }
   await thread?.close();
   delay.disable();
   const wallMs = performance.now() - w0;
@@ -297,6 +303,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     responses,
     boardsLost,
     interlocks,
+    interlockOffMs,
     windows: windows.toJson(),
   } satisfies EvseWorkerOut);
 }

@@ -109,6 +109,47 @@ test("EVSE fleet summary: the board-thread interlock's actions by cause, summed 
   );
 });
 
+test("EVSE fleet summary: time to output off, of the controller's trips and of the board thread's interlock; none → absent", () => {
+  const session = (trips: { fault: string; offLatencyMs: number | null }[]) => ({
+    index: 0,
+    protocol: "iso2",
+    stopReason: "emergency stop",
+    normal: trips.length === 0,
+    trips,
+    energyWh: 1,
+    reachedLoop: true,
+  });
+  const x = {
+    chargers: 2,
+    shard: null,
+    workers: [],
+    wallS: 1,
+    notStarted: [],
+    boardsLost: 0,
+    lostChargers: 0,
+    interlocksByCause: { "emergency-stop": 3 },
+    responseMs: [],
+    loopResponseMs: [],
+  };
+  const sessions = [
+    session([{ fault: "emergency-stop", offLatencyMs: 0.05 }]),
+    session([
+      { fault: "emergency-stop", offLatencyMs: 0.2 },
+      { fault: "pp-unlatched", offLatencyMs: null },
+    ]),
+    session([]),
+  ];
+  const s = evseFleetSummary(sessions, { ...x, interlockOffMs: [0.03, 0.04, 0.5] });
+  assert.deepEqual(s.outputOffMs?.trips, { count: 2, p50: 0.05, p90: 0.2, p99: 0.2, max: 0.2 });
+  assert.deepEqual(s.outputOffMs?.interlock, { count: 3, p50: 0.04, p90: 0.5, p99: 0.5, max: 0.5 });
+  const text = formatEvseFleetSummary(s);
+  assert.match(text, /\n {2}trip → output off {7}p50 0\.05, p90 0\.2, p99 0\.2, max 0\.2 ms \(2 samples\)\n/);
+  assert.match(text, /\n {2}interlock input → off {3}p50 0\.04, .* \(3 samples\)\n/);
+  const none = evseFleetSummary([session([])], { ...x, interlockOffMs: [] });
+  assert.equal(none.outputOffMs, undefined);
+  assert.doesNotMatch(formatEvseFleetSummary(none), /output off|input → off/);
+});
+
 test("histogramDist agrees with the fleet summary's dist: same count and max, percentiles within 1 % (+ the 0.001 ms rounding)", () => {
   fc.assert(
     fc.property(fc.array(fc.double({ min: 0, max: 60_000, noNaN: true }), { maxLength: 300 }), (xs) => {

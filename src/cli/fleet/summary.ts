@@ -242,6 +242,13 @@ export interface EvseFleetSummary {
   boardsLost: number;
   /** --board-thread: the interlock's actions by cause (output switched off on the board thread). */
   interlocksByCause: Record<string, number>;
+  /**
+   * Time to switch the output off, when anything was switched off: `trips`, each safety trip's detection by
+   * the EVSE controller → its output-off command; `interlock` (`--board-thread`), each interlock action's
+   * input received → output-off written on the board thread (emergency stop, unlatch, …: `interlocksByCause`).
+   * Not kept by `nacs fleet merge`.
+   */
+  outputOffMs?: { trips?: Dist; interlock?: Dist };
   /** Chargers whose worker died (their sessions are lost with it). */
   lostChargers: number;
   /**
@@ -273,9 +280,12 @@ export function evseFleetSummary(
     | "seccResponseHistogram"
     | "seccLoopResponseHistogram"
     | "lateLoop"
+    | "outputOffMs"
   > & {
     responseMs: number[];
     loopResponseMs: number[];
+    /** Every interlock action's input → output off (ms). */
+    interlockOffMs?: number[];
     /** Of every response (the workers' merged); default: of `responseMs` / `loopResponseMs`. */
     responseHistogram?: LatencyHistogram;
     loopResponseHistogram?: LatencyHistogram;
@@ -287,7 +297,14 @@ export function evseFleetSummary(
     for (const t of s.trips) bump(tripsByFault, t.fault);
     bump(stopReasons, s.stopReason ?? "none");
   }
-  const { responseMs, loopResponseMs, responseHistogram, loopResponseHistogram, ...rest } = x;
+  const { responseMs, loopResponseMs, responseHistogram, loopResponseHistogram, interlockOffMs, ...rest } = x;
+  const tripOff = sessions.flatMap((s) =>
+    s.trips.flatMap((t) => (t.offLatencyMs === null ? [] : [t.offLatencyMs])),
+  );
+  const outputOffMs = {
+    ...(tripOff.length > 0 && { trips: dist(tripOff) }),
+    ...(interlockOffMs && interlockOffMs.length > 0 && { interlock: dist(interlockOffMs) }),
+  };
   return {
     kind: "evse-fleet",
     ...rest,
@@ -303,6 +320,7 @@ export function evseFleetSummary(
     seccResponseHistogram: histogramToJson(responseHistogram ?? histogramOf(responseMs)),
     seccLoopResponseHistogram: histogramToJson(loopResponseHistogram ?? histogramOf(loopResponseMs)),
     ...(x.seccWindows && { lateLoop: fleetLateLoop(x.seccWindows) }),
+    ...(Object.keys(outputOffMs).length > 0 && { outputOffMs }),
   };
 }
 
@@ -326,6 +344,8 @@ export function formatEvseFleetSummary(s: EvseFleetSummary): string {
   out += `  energy                  ${(s.energyWh / 1000).toFixed(2)} kWh\n`;
   out += `  SECC response           ${d(s.seccResponseMs)}\n`;
   out += `  SECC charge-loop resp.  ${d(s.seccLoopResponseMs)}\n`;
+  if (s.outputOffMs?.trips) out += `  trip → output off       ${d(s.outputOffMs.trips)}\n`;
+  if (s.outputOffMs?.interlock) out += `  interlock input → off   ${d(s.outputOffMs.interlock)}\n`;
   if (s.boardsLost > 0) out += `  boards lost             ${s.boardsLost}\n`;
   const interlocks = Object.entries(s.interlocksByCause);
   if (interlocks.length > 0)
