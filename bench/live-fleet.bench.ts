@@ -14,13 +14,18 @@
  * (1: identical runs, reported by the median round trip p99 and the worst failures), NACS_LIVE_FLEET_BOARD_MUX
  * (`--board-mux tcp:HOST:PORT` on both sides: the cables over TCP, as between machines; default the unix muxes);
  * NACS_LIVE_FLEET_LADDER="500,1000,…" runs growing fleets until one fails and reports the largest with no
- * failure.
+ * failure. NACS_LIVE_FLEET_CABLE_HOST=1: the cables in a process of their own (`nacs board-sim --fleet N`,
+ * started first), the park joining them with `--board-thread`; with it NACS_LIVE_FLEET_ESTOP_EVERY_S=S
+ * presses a random cable's emergency stop every S s (`--estop-every`) and the bench reports both times to
+ * output off (the board thread's interlock, the controller's trip); the pressed vehicles' failures are
+ * counted apart.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { CableHostSummary } from "../src/cli/fleet/cable-host.js";
 import type { EvFleetSummary, EvseFleetSummary } from "../src/cli/fleet/summary.js";
 import { prebuildCopy } from "./prebuild.js";
 import { floorOnce, r1 } from "./socket-floor/floor.js";
@@ -82,6 +87,10 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 async function fleetOnce(n: number): Promise<{
   evs: EvFleetSummary;
   evses: EvseFleetSummary;
+  /** With NACS_LIVE_FLEET_CABLE_HOST=1: the cable host's summary. */
+  cables: CableHostSummary | null;
+  /** Failed vehicles, less those whose cable's emergency stop was pressed. */
+  failed: number;
   setup: Record<string, unknown>;
   label: string;
 }> {
@@ -104,6 +113,13 @@ async function fleetOnce(n: number): Promise<{
   const chargeLoop = process.env.NACS_LIVE_FLEET_CHARGE_LOOP_MS;
   // the simulated cables over TCP, as between machines (default: the unix socket muxes)
   const boardMux = process.env.NACS_LIVE_FLEET_BOARD_MUX;
+  // the cables in a process of their own, the park on its board thread; emergency stops pressed there
+  const cableHost = process.env.NACS_LIVE_FLEET_CABLE_HOST === "1";
+  const estopEveryS = num("NACS_LIVE_FLEET_ESTOP_EVERY_S", 0, 0, 3600);
+  if (estopEveryS > 0 && !cableHost)
+    throw new Error(
+      "NACS_LIVE_FLEET_ESTOP_EVERY_S needs NACS_LIVE_FLEET_CABLE_HOST=1 (the cables press the button)",
+    );
   const dir = mkdtempSync(join(tmpdir(), "nacs-live-fleet-"));
   const sdpBase = 40_000 - Math.min(n, 20_000);
   const common = [
@@ -127,7 +143,35 @@ async function fleetOnce(n: number): Promise<{
   ];
   // each run on the transpiled copy of the sources as they are now
   prebuildCopy();
-  const evse = nacs(["evse", ...common], "evse");
+  const cables = cableHost
+    ? nacs(
+        [
+          "board-sim",
+          "--fleet",
+          String(n),
+          "--board",
+          `sim:${dir}`,
+          "--time-scale",
+          String(timeScale),
+          ...(estopEveryS > 0 ? ["--estop-every", String(estopEveryS)] : []),
+          "--json",
+        ],
+        "cables",
+      )
+    : null;
+  if (cables)
+    await within(
+      (async () => {
+        while (!/nacs board-sim --fleet: ready/.test(cables.err())) {
+          if (cables.child.exitCode !== null)
+            throw new Error(`nacs board-sim --fleet exited: ${cables.err()}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })(),
+      180_000,
+      "nacs board-sim --fleet ready",
+    );
+  const evse = nacs(["evse", ...common, ...(cableHost ? ["--board-thread"] : [])], "evse");
   let ev: ReturnType<typeof nacs> | undefined;
   try {
     await within(
@@ -162,8 +206,16 @@ async function fleetOnce(n: number): Promise<{
     evse.child.kill("SIGTERM");
     await within(evse.exit, 60_000, "nacs evse --fleet stop");
     const evses = JSON.parse(evse.out()) as EvseFleetSummary;
+    let host: CableHostSummary | null = null;
+    if (cables) {
+      cables.child.kill("SIGTERM");
+      await within(cables.exit, 60_000, "nacs board-sim --fleet stop");
+      host = JSON.parse(cables.out()) as CableHostSummary;
+    }
+    const pressed = new Set(host?.estopCables ?? []);
+    const failed = (evs.failedIndices ?? []).filter((i) => !pressed.has(i)).length;
     const peak = peakInLoop(ev.err());
-    const label = `${n} live DC pairs, nacs evse --fleet + nacs ev --fleet, [::1] TCP${boardMux ? `, cables over TCP (--board-mux ${boardMux})` : ""}`;
+    const label = `${n} live DC pairs, nacs evse --fleet + nacs ev --fleet, [::1] TCP${boardMux ? `, cables over TCP (--board-mux ${boardMux})` : ""}${cableHost ? `, cables in nacs board-sim --fleet, board thread${estopEveryS > 0 ? `, an emergency stop every ${estopEveryS} s` : ""}` : ""}`;
     const setup = {
       pairs: n,
       evWorkers: evs.workers.length,
@@ -176,11 +228,14 @@ async function fleetOnce(n: number): Promise<{
       chargeLoopMs: evs.chargeLoopMs,
       evWallS: Math.round(wallS * 10) / 10,
       boardMux: boardMux ?? "unix",
+      cableHost,
+      estopEveryS,
     };
-    return { evs, evses, setup, label };
+    return { evs, evses, cables: host, failed, setup, label };
   } finally {
     if (ev && ev.child.exitCode === null) ev.child.kill("SIGKILL");
     if (evse.child.exitCode === null) evse.child.kill("SIGKILL");
+    if (cables && cables.child.exitCode === null) cables.child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -194,14 +249,20 @@ function memoryPerPairKb(evs: EvFleetSummary, evses: EvseFleetSummary, n: number
 /** The results of one fleet run. */
 function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
   const { evs, evses, setup, label } = r;
+  const presses = r.cables?.estopPresses ?? 0;
   return [
     {
-      name: `failed sessions (${label})`,
-      value: evs.failed,
+      name: `failed sessions${presses > 0 ? " (other than those whose emergency stop was pressed)" : ""} (${label})`,
+      value: r.failed,
       unit: "sessions",
-      target: target("<=", 0, evs.failed),
+      target: target("<=", 0, r.failed),
       detail: {
         ...setup,
+        ...(presses > 0 && {
+          failedAll: evs.failed,
+          estopPresses: presses,
+          estopCables: r.cables?.estopCables.length,
+        }),
         reachedLoop: evs.reachedLoop,
         endedNormally: evs.endedNormally,
         failuresByPhase: evs.failuresByPhase,
@@ -240,6 +301,7 @@ function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
         windowsFromEpochMs: evses.windowsFromEpochMs,
       },
     },
+    ...outputOffResults(r),
     {
       name: `worker CPU and event-loop delay (${label})`,
       value: Math.max(...evs.workers.map((w) => w.loopDelayP99Ms ?? 0)),
@@ -253,6 +315,30 @@ function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
   ];
 }
 
+/** With emergency stops pressed: both times to output off at the park (target 1 ms p99, whatever the load). */
+function outputOffResults(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
+  const presses = r.cables?.estopPresses ?? 0;
+  if (presses === 0) return [];
+  const off = r.evses.outputOffMs;
+  const p99 = (d: { p99: number } | undefined) => d?.p99 ?? -1;
+  return [
+    {
+      name: `emergency-stop input → output off written by the park's board-thread interlock, ${r.label} (p99)`,
+      value: p99(off?.interlock),
+      unit: "ms",
+      target: target("<=", 1, p99(off?.interlock)),
+      detail: { ...off?.interlock, presses, interlocksByCause: r.evses.interlocksByCause },
+    },
+    {
+      name: `safety trip detection → output-off command by the park's EVSE controller, ${r.label} (p99)`,
+      value: p99(off?.trips),
+      unit: "ms",
+      target: target("<=", 1, p99(off?.trips)),
+      detail: { ...off?.trips, tripsByFault: r.evses.tripsByFault },
+    },
+  ];
+}
+
 /**
  * The results of several identical runs: each figure is the run with the median EV round trip p99, and the
  * failures are the worst run's (the tail moves by ±15 ms between identical runs on a shared 2-core VM).
@@ -260,9 +346,14 @@ function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
 function repeated(all: Awaited<ReturnType<typeof fleetOnce>>[]): BenchResult[] {
   const byRtt = [...all].sort((a, b) => a.evs.rttMs.p99 - b.evs.rttMs.p99);
   const median = byRtt[Math.floor((byRtt.length - 1) / 2)]!;
-  const worst = [...all].sort((a, b) => b.evs.failed - a.evs.failed)[0]!;
+  const worst = [...all].sort((a, b) => b.failed - a.failed)[0]!;
   const runs = all.map((r) => ({
-    failed: r.evs.failed,
+    failed: r.failed,
+    ...(r.cables?.estopPresses && {
+      estopPresses: r.cables.estopPresses,
+      interlockP99Ms: r.evses.outputOffMs?.interlock?.p99,
+      tripOffP99Ms: r.evses.outputOffMs?.trips?.p99,
+    }),
     rttP50Ms: r.evs.rttMs.p50,
     rttP99Ms: r.evs.rttMs.p99,
     seccLoopP99Ms: r.evses.seccLoopResponseMs.p99,
@@ -325,7 +416,7 @@ async function fleets(): Promise<BenchResult[]> {
     const r = await fleetOnce(n);
     steps.push({
       pairs: n,
-      failed: r.evs.failed,
+      failed: r.failed,
       peakInLoop: r.setup.peakInLoop,
       failuresByPhase: r.evs.failuresByPhase,
       rttP99Ms: r.evs.rttMs.p99,
@@ -335,7 +426,7 @@ async function fleets(): Promise<BenchResult[]> {
     });
     process.stderr.write(`  live-fleet ladder: ${JSON.stringify(steps.at(-1))}\n`);
     last = resultsOf(r);
-    if (r.evs.failed > 0) break;
+    if (r.failed > 0) break;
     // only a fleet that had (nearly) all its sessions in the charge loop at once counts as concurrent
     if (Number(r.setup.peakInLoop) < 0.95 * n) break;
     largest = n;

@@ -95,6 +95,8 @@ test("two EV shards merged = one run over the same vehicles: counts exact, perce
   assert.deepEqual(m.stopReasons, single.stopReasons);
   assert.equal(m.energyWh.total, single.energyWh.total);
   assert.deepEqual(m.firstFailures, single.firstFailures);
+  assert.deepEqual(m.failedIndices, single.failedIndices);
+  assert.ok((single.failedIndices?.length ?? 0) > 0, "the fixture has failures");
   assert.deepEqual(m.rttHistogram, single.rttHistogram);
   assert.deepEqual(m.setupHistogram, single.setupHistogram);
   near(m.rttMs, single.rttMs);
@@ -246,4 +248,21 @@ test("notes on the shards: the same shard twice, a shard missing", () => {
     "shards 1/3, 2/3 not given",
   ]);
   assert.deepEqual(mergeFleetSummaries([s(0, 2), s(1, 3)]).notes, ["shards of different counts S: 2, 3"]);
+});
+
+test("EV shards merged: a summary from before failedIndices lists none, so the merge lists none", () => {
+  const all = fleet(20);
+  const shards = [0, 1].map((k) =>
+    evRun(
+      all.filter((v) => v.index % 2 === k),
+      { index: k, count: 2 },
+      10 + k,
+    ),
+  );
+  const older = JSON.parse(JSON.stringify(shards[1])) as Record<string, unknown>;
+  delete older.failedIndices;
+  const both = mergeFleetSummaries([asFile("a.json", shards[0]!), asFile("b.json", shards[1]!)]);
+  assert.ok(((both.summary as MergedEvFleetSummary).failedIndices?.length ?? 0) > 0);
+  const { summary } = mergeFleetSummaries([asFile("a.json", shards[0]!), { file: "b.json", json: older }]);
+  assert.equal((summary as MergedEvFleetSummary).failedIndices, undefined);
 });

@@ -232,6 +232,10 @@ function mergeEv(rs: readonly Reader[]): MergedEvFleetSummary {
       .flatMap((r) => r.array<EvFleetSummary["firstFailures"][number]>("firstFailures"))
       .sort((a, b) => a.index - b.index)
       .slice(0, 20),
+    // a summary from before the failed vehicles were listed has none: then the merge lists none
+    ...(rs.every((r) => r.get("failedIndices") !== undefined) && {
+      failedIndices: rs.flatMap((r) => r.array<number>("failedIndices")).sort((a, b) => a - b),
+    }),
     merged: info(rs, rtt.relErr),
   };
 }

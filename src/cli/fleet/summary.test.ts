@@ -69,6 +69,7 @@ test("EV fleet summary: counts, failures by phase with reasons, first failures i
     s.firstFailures.map((f) => f.index),
     [1, 2, 3],
   );
+  assert.deepEqual(s.failedIndices, [1, 2, 3]);
   assert.deepEqual(s.stopReasons, { "stopped by the driver": 1, none: 1, [timeout]: 2 });
   assert.equal(s.rttMs.count, 6);
   assert.equal(s.setupMs.count, 3);

@@ -81,6 +81,8 @@ export interface EvFleetSummary {
   chargeLoopMs?: ChargeLoopRange;
   /** The first failed vehicles (index, phase, reason), at most 20. */
   firstFailures: { index: number; phase: string; reason: string }[];
+  /** Every failed vehicle's index, ascending (to match against a charger's logs or a fault injection). */
+  failedIndices?: number[];
   /**
    * The run by 10 s window of wall time: the charge-loop round trip (every sample, warm-up included), the
    * vehicles in the loop, the failures and the fleet's own event-loop delay. Where in the run the tail and
@@ -165,6 +167,10 @@ export function evFleetSummary(
     },
     chargeLoopMs: x.chargeLoopMs,
     firstFailures,
+    failedIndices: results
+      .filter((r) => !r.ok)
+      .map((r) => r.index)
+      .sort((a, b) => a - b),
   };
 }
 
