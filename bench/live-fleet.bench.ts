@@ -309,6 +309,7 @@ function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
       detail: {
         ev: evs.workers,
         evse: evses.workers,
+        ...(r.cables && { cableHost: { cpuPercent: r.cables.cpuPercent, maxRssKb: r.cables.maxRssKb } }),
         holds: evs.backPressure,
       },
     },
@@ -358,6 +359,7 @@ function repeated(all: Awaited<ReturnType<typeof fleetOnce>>[]): BenchResult[] {
     rttP99Ms: r.evs.rttMs.p99,
     seccLoopP99Ms: r.evses.seccLoopResponseMs.p99,
     cpuPercent: [...r.evs.workers, ...r.evses.workers].map((w) => w.cpuPercent),
+    ...(r.cables && { cableHostCpuPercent: r.cables.cpuPercent }),
   }));
   process.stderr.write(`  live-fleet runs: ${JSON.stringify(runs)}\n`);
   const [failed, ...rest] = resultsOf(median);

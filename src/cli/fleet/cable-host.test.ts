@@ -66,6 +66,7 @@ test("cable host: 4 cables; the park (2 workers, board thread) joins all and hos
     // the park stopped first: no charger is joined at the end
     const hs = await host.stop();
     assert.equal(hs.vehiclePlugIns, PAIRS);
+    assert.ok(hs.cpuPercent >= 0 && hs.maxRssKb > 0, "the process's own figures");
     assert.match(
       formatCableHostSummary(hs),
       /4 cables.*\n {2}charger hosts joined {3}4 \(0 at the end\)\n {2}vehicles plugged in {4}4/,

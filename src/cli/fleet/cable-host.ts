@@ -19,6 +19,7 @@ import { type BoardMuxServer, boardMuxPath, listenBoardMux } from "../../sim/boa
 import type { DcWorld } from "../../sim/dc/world.js";
 import { createLiveWorld } from "../live/board.js";
 import { type BoardMuxOption, type FleetShard, fleetSimDir, shardIndices } from "./options.js";
+import { cpuPercentSince } from "./spawn.js";
 
 /** What a cable host is started with (the options of `nacs board-sim --fleet`). */
 export interface CableHostOptions {
@@ -59,6 +60,9 @@ export interface CableHostSummary extends CableHostCounts {
   /** Where the cables were served over a board mux (`unix:PATH`, `tcp:HOST:PORT`). */
   boardMux: string[];
   wallS: number;
+  /** This process's CPU over the run (% of one core) and its peak resident set (kB). */
+  cpuPercent: number;
+  maxRssKb: number;
 }
 
 /** A running cable host. */
@@ -95,6 +99,7 @@ export async function startCableHost(
   const dir = fleetSimDir(o.board);
   if (dir === null) throw new Error(`--board: a cable host needs sim or sim:DIR (not ${o.board})`);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const counts = { chargerJoins: 0, vehiclePlugIns: 0, estopPresses: 0 };
   const estopCables: number[] = [];
   const onHost = (role: BoardRole) => {
@@ -185,7 +190,14 @@ export async function startCableHost(
         for (const t of releases) clearTimeout(t);
         const c = now();
         await stopAll();
-        return { ...c, boardMux, wallS: Math.round(performance.now() - t0) / 1000 };
+        const wallMs = performance.now() - t0;
+        return {
+          ...c,
+          boardMux,
+          wallS: Math.round(wallMs) / 1000,
+          cpuPercent: cpuPercentSince(cpu0, wallMs),
+          maxRssKb: process.resourceUsage().maxRSS,
+        };
       })();
       return summary;
     },
@@ -199,6 +211,7 @@ export function formatCableHostSummary(s: CableHostSummary): string {
     `  charger hosts joined   ${s.chargerJoins} (${s.chargersNow} at the end)\n` +
     `  vehicles plugged in    ${s.vehiclePlugIns} (${s.vehiclesNow} at the end)\n` +
     (s.estopPresses > 0 ? `  emergency stops        ${s.estopPresses} pressed\n` : "") +
-    `  board mux              ${s.boardMux.join(", ")}\n`
+    `  board mux              ${s.boardMux.join(", ")}\n` +
+    `  process                CPU ${s.cpuPercent} %, peak resident set ${Math.round(s.maxRssKb / 1024)} MB\n`
   );
 }
