@@ -6,9 +6,14 @@ import { test } from "node:test";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { type BoardThread, startBoardThread } from "../../link/board/board-thread.js";
+import type { FromBoardThread, ToBoardThread } from "../../link/board/board-thread-messages.js";
+import { serveBoardThread } from "../../link/board/board-thread-worker.js";
 import type { EvBoardPort, EvseBoardPort } from "../../link/host/board-port.js";
 import type { EvseBoardEvent } from "../../link/host/controllers.js";
 import { silentLogger } from "../../link/logger.js";
+import { realClock } from "../../machine/index.js";
+import { startWorldServer } from "../../sim/board/listen.js";
+import { testWorld, until } from "../../sim/board/test-support.js";
 import type { DcWorld } from "../../sim/dc/world.js";
 import { type LiveWorldSettings, type OpenBoard, openBoard, openBoardOnThread } from "./board.js";
 
@@ -177,6 +182,44 @@ test("board thread: a board nobody serves is refused naming the option", async (
     );
   } finally {
     await thread.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("board thread: what the thread says in one turn reaches the main thread as one batch", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
+  const world = testWorld(realClock, { measureEveryMs: 100 });
+  const server = await startWorldServer({ listen: `unix:${dir}/w.sock`, world, clock: realClock });
+  const posted: unknown[] = [];
+  let toThread: ((m: ToBoardThread) => void) | undefined;
+  serveBoardThread({
+    on: ((_event: string, cb: (m: ToBoardThread) => void) => {
+      toThread = cb;
+    }) as never,
+    postMessage: (m: unknown) => posted.push(m),
+  });
+  try {
+    toThread?.({ op: "open", id: 7, role: "evse", spec: `unix:${dir}/w.sock`, host: "test" });
+    const flat = () => posted.flatMap((b) => b as FromBoardThread[]);
+    await until(() => flat().some((m) => m.op === "ready"), "the link ready");
+    // several readings in one go: the world measures twice and plugs the EV in at once
+    world.plugIn();
+    world.syncMeasurements(true);
+    await until(() => flat().filter((m) => m.op === "reading").length >= 3, "readings");
+    assert.ok(
+      posted.every((b) => Array.isArray(b)),
+      "every post is a batch",
+    );
+    assert.ok(
+      posted.some((b) => (b as unknown[]).length >= 2),
+      `some batch carries several messages: ${posted.map((b) => (b as unknown[]).length).join(",")}`,
+    );
+    assert.ok(flat().every((m) => m.id === 7));
+    toThread?.({ op: "close", id: 7 });
+    await until(() => flat().some((m) => m.op === "closed"), "closed");
+  } finally {
+    await server.close();
+    world.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -30,7 +30,7 @@ export interface BoardInterlockNote {
   offAtHrMs: number;
 }
 
-/** Board thread → main. */
+/** Board thread → main (posted as arrays: what one turn of the thread's event loop had to say, in order). */
 export type FromBoardThread =
   | { op: "ready"; id: number; board: string; capabilities: string[] }
   | { op: "open-failed"; id: number; message: string }

@@ -96,7 +96,11 @@ export function startBoardThread(): BoardThread {
   let dead: Error | null = null;
   const post = (m: ToBoardThread): void => worker.postMessage(m);
 
-  worker.on("message", (m: FromBoardThread) => {
+  // the thread sends what it has to say once per turn of its event loop, in order, as one batch
+  worker.on("message", (batch: FromBoardThread[]) => {
+    for (const m of batch) receive(m);
+  });
+  const receive = (m: FromBoardThread): void => {
     const e = entries.get(m.id);
     if (!e) return;
     switch (m.op) {
@@ -132,7 +136,7 @@ export function startBoardThread(): BoardThread {
         e.closed?.();
         return;
     }
-  });
+  };
   worker.on("error", (err) => fail(err));
   worker.on("exit", (code) => fail(new Error(`board thread exited (code ${code})`)));
   const fail = (err: Error): void => {
