@@ -1,7 +1,8 @@
 /**
  * A fleet's simulated cables in a process of their own (`nacs board-sim --fleet`, here in-process): the
- * charger park joins every cable as its board host (on its board thread) and simulates nothing, the EV
- * fleet joins them over the cable host's board mux, and every session ends normally.
+ * charger park joins every cable as its board host (over the cable host's board mux, or with
+ * `--board-thread` each over its own socket on its board thread) and simulates nothing, the EV fleet joins
+ * them over the mux, and every session ends normally; emergency stops pressed there reach the interlock.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,7 +21,7 @@ import { formatEvseFleetSummary } from "./summary.js";
 
 const PAIRS = 4;
 
-test("cable host: 4 cables; the park (2 workers, board thread) joins all and hosts none, the EV fleet joins them over its mux; all normal", async () => {
+test("cable host: 4 cables; the park (2 workers) joins all over the cable host's mux and hosts none, so does the EV fleet; all normal", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-cables-"));
   const board = `sim:${dir}`;
   const host = await startCableHost({ fleet: PAIRS, board }, silentLogger, 100);
@@ -34,12 +35,13 @@ test("cable host: 4 cables; the park (2 workers, board thread) joins all and hos
     workers: "2",
     board,
   };
-  const park = startEvseFleet(parseEvseOptions({ ...c, boardThread: true }));
+  const park = startEvseFleet(parseEvseOptions(c));
   try {
     assert.deepEqual(host.boardMux, [`unix:${dir}/mux-${process.pid}.sock`]);
     const ready = await park.ready;
     assert.equal(ready.chargers, PAIRS);
     assert.equal(ready.cablesHosted, 0, "the park simulates no cable");
+    assert.equal(ready.viaBoardMux, PAIRS, "every charger joined over the cable host's mux");
     await until(() => host.counts().chargersNow === PAIRS, "every charger joined its cable");
     const ev = await runEvFleet(parseEvOptions({ ...c, plugInSpread: "1", duration: "2" }));
     assert.equal(ev.failed, 0, JSON.stringify(ev.failuresByPhase));
@@ -59,8 +61,11 @@ test("cable host: 4 cables; the park (2 workers, board thread) joins all and hos
     assert.equal(s.sessionsNormal, PAIRS);
     assert.equal(s.boardsLost, 0);
     assert.deepEqual(
-      s.workers.map((w) => w.cablesHosted),
-      [0, 0],
+      s.workers.map((w) => [w.cablesHosted, w.viaBoardMux]),
+      [
+        [0, 2],
+        [0, 2],
+      ],
     );
     assert.match(formatEvseFleetSummary(s), /0 simulated cables hosted here/);
     // the park stopped first: no charger is joined at the end
@@ -93,7 +98,7 @@ test("cable host: a cable another process serves already is refused, naming its 
   }
 });
 
-test("cable host --estop-every: each press reaches the park's board-thread interlock, which switches that output off; the controller trips; the vehicles see it", async () => {
+test("cable host --estop-every: the park on its board thread joins each cable over its own socket; each press reaches the board-thread interlock, which switches that output off; the controller trips; the vehicles see it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-cables-"));
   const board = `sim:${dir}`;
   const host = await startCableHost({ fleet: PAIRS, board, estopEveryS: 0.25 }, silentLogger, 100);
@@ -109,7 +114,8 @@ test("cable host --estop-every: each press reaches the park's board-thread inter
   };
   const park = startEvseFleet(parseEvseOptions({ ...c, boardThread: true }));
   try {
-    await park.ready;
+    const ready = await park.ready;
+    assert.deepEqual([ready.cablesHosted, ready.viaBoardMux], [0, 0]);
     const ev = await runEvFleet(parseEvOptions({ ...c, plugInSpread: "0", duration: "3" }));
     const h = host.counts();
     assert.ok(h.estopPresses >= 1, `${h.estopPresses} presses`);

@@ -86,7 +86,7 @@ test("nacs board-sim --fleet 2 + nacs evse --fleet 2 + nacs ev --fleet 2: the pa
     evse = spawnNacs(["evse", ...common]);
     await waitForStderr(
       evse,
-      /nacs evse --fleet: ready: 2 chargers .*, 2 simulated cables joined \(hosted by another process\), 0 hosted here/,
+      /nacs evse --fleet: ready: 2 chargers .*, 2 simulated cables joined \(hosted by another process, 2 over its board mux\), 0 hosted here/,
       20_000,
     );
     const ev = spawnNacs(["ev", ...common, "--plug-in-spread", "0", "--duration", "1"]);

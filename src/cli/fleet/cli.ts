@@ -64,7 +64,7 @@ export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
         fleetSimDir(o.board) === null
           ? ""
           : joined > 0
-            ? `, ${joined} simulated cables joined (hosted by another process), ${r.cablesHosted} hosted here`
+            ? `, ${joined} simulated cables joined (hosted by another process${r.viaBoardMux ? `, ${r.viaBoardMux} over its board mux` : ""}), ${r.cablesHosted} hosted here`
             : "";
       process.stderr.write(
         `nacs evse --fleet: ready: ${r.chargers} chargers on ${o.iface}, SDP UDP ${o.sdpPort}+i, board ${o.board}${r.boardMux ? ` (board mux ${r.boardMux.join(", ")}${key})` : ""}${cables}${r.failed.length ? `, ${r.failed.length} could not start (first: #${r.failed[0]!.index} ${r.failed[0]!.reason})` : ""}\n`,

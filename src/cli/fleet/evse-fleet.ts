@@ -45,6 +45,8 @@ export interface EvseFleet {
     failed: { index: number; reason: string }[];
     /** `--board sim`: the simulated cables the workers host (the others joined a cable host's). */
     cablesHosted: number;
+    /** Of the joined ones: those joined over the cable host's board mux. */
+    viaBoardMux: number;
     /** `--board-mux`: where the workers serve the cables over TCP, in worker order. */
     boardMux?: string[];
   }>;
@@ -153,6 +155,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       chargers: workers.reduce((a, w) => a + (w.ready?.chargers ?? 0), 0),
       failed: workers.flatMap((w) => w.ready?.failed ?? []),
       cablesHosted: workers.reduce((a, w) => a + (w.ready?.cablesHosted ?? 0), 0),
+      viaBoardMux: workers.reduce((a, w) => a + (w.ready?.viaBoardMux ?? 0), 0),
       ...(boardMux.length > 0 && { boardMux }),
     };
   })();
@@ -182,6 +185,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
         loopDelayP99Ms: w.done?.loopDelayP99Ms ?? null,
         maxRssKb: w.done?.maxRssKb ?? null,
         ...(simulated && w.ready && { cablesHosted: w.ready.cablesHosted }),
+        ...(w.ready?.viaBoardMux && { viaBoardMux: w.ready.viaBoardMux }),
         ...(boardMux && { boardMux }),
         ...(w.died && { died: w.died }),
       };

@@ -26,6 +26,7 @@ import {
   type BoardMuxPlace,
   type BoardMuxServer,
   boardMuxPath,
+  connectBoardMuxes,
   listenBoardMux,
 } from "../../sim/board/mux-socket.js";
 import type { EvseOptions } from "../commands/evse.js";
@@ -71,6 +72,8 @@ export type EvseWorkerOut =
       failed: { index: number; reason: string }[];
       /** `--board sim`: the simulated cables this worker hosts (the others joined a cable host's worlds). */
       cablesHosted: number;
+      /** Of the joined ones: those joined over a cable host's board mux (the others over their own socket). */
+      viaBoardMux: number;
       /** `--board-mux`: where this worker serves its cables over TCP, or why it cannot. */
       boardMux?: { where: string } | { error: string };
     }
@@ -160,12 +163,26 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     energyTimeScale: o.timeScale,
     supply: { kind: "dc" },
   };
+  // cables a cable host serves (nacs board-sim --fleet): without a board thread the chargers join them over
+  // its board mux, one connection for all (on the board thread, each over its own socket)
+  const simDir = fleetSimDir(o.board);
+  const hostMuxes = simDir && !thread ? await connectBoardMuxes(simDir, boardLog) : [];
+  const muxOf = (i: number) => hostMuxes.find((x) => x.hosts.has(i));
+  let viaMux = 0;
   for (const i of m.indices) {
     try {
       const spec = fleetBoardSpec(o.board, i);
+      const mux = muxOf(i);
+      if (mux) viaMux++;
       const board = thread
         ? await openBoardOnThread(thread, "evse", spec, settings, boardLog)
-        : await openBoard("evse", spec, settings, boardLog);
+        : await openBoard(
+            "evse",
+            spec,
+            settings,
+            boardLog,
+            mux ? { stream: mux.open(i), where: `board mux ${mux.where}` } : undefined,
+          );
       const live = await startLiveEvse({
         config: (sdp) =>
           evseDcConfig({
@@ -232,7 +249,6 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
       accept: (ch, stream) => acceptors.get(ch)?.(stream),
       logger: boardLog,
     });
-  const simDir = fleetSimDir(o.board);
   const mux =
     simDir && acceptors.size > 0
       ? await serveCables({ kind: "unix", path: boardMuxPath(simDir) }).catch((e: Error) => {
@@ -258,6 +274,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     chargers: chargers.length,
     failed,
     cablesHosted: acceptors.size,
+    viaBoardMux: viaMux,
     ...(boardMux && { boardMux }),
   } satisfies EvseWorkerOut);
   const inLoop = () => chargers.filter((c) => c.live.host.state().secc.powerDelivery === "start").length;
@@ -281,6 +298,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   await mux?.close();
   await tcpMux?.close();
   for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
+  for (const x of hostMuxes) x.close();
   const interlocks: Record<string, number> = {};
   const interlockOffMs: number[] = [];
   for (const n of thread?.interlocks ?? []) {

@@ -39,7 +39,10 @@ export interface WorkerFigures {
   /** EV workers: plug-ins held for a late event loop (times, total ms). */
   holds?: number;
   holdMs?: number;
-  /** EV workers: vehicles whose simulated cable was joined over a board mux (one connection for many). */
+  /**
+   * Simulated cables joined over a board mux (one connection for many): EV workers, their vehicles'; EVSE
+   * workers, their chargers' (a cable host's, without `--board-thread`).
+   */
   viaBoardMux?: number;
   /**
    * EVSE workers with `--board sim`: the simulated cables the worker hosted itself (the others it joined as
