@@ -213,7 +213,7 @@ async function fleetOnce(n: number): Promise<{
       host = JSON.parse(cables.out()) as CableHostSummary;
     }
     const pressed = new Set(host?.estopCables ?? []);
-    const failed = (evs.failedIndices ?? []).filter((i) => !pressed.has(i)).length;
+    const failed = evs.failedIndices ? evs.failedIndices.filter((i) => !pressed.has(i)).length : evs.failed;
     const peak = peakInLoop(ev.err());
     const label = `${n} live DC pairs, nacs evse --fleet + nacs ev --fleet, [::1] TCP${boardMux ? `, cables over TCP (--board-mux ${boardMux})` : ""}${cableHost ? `, cables in nacs board-sim --fleet, board thread${estopEveryS > 0 ? `, an emergency stop every ${estopEveryS} s` : ""}` : ""}`;
     const setup = {
@@ -261,7 +261,7 @@ function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
         ...(presses > 0 && {
           failedAll: evs.failed,
           estopPresses: presses,
-          estopCables: r.cables?.estopCables.length,
+          pressedCables: new Set(r.cables?.estopCables).size,
         }),
         reachedLoop: evs.reachedLoop,
         endedNormally: evs.endedNormally,

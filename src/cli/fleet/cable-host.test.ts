@@ -21,20 +21,23 @@ import { formatEvseFleetSummary } from "./summary.js";
 
 const PAIRS = 4;
 
+/** The options both fleets of a test share: `PAIRS` pairs on the cables in `board`, SDP ports from `sdpFrom` on. */
+const fleetOptions = (board: string, workers: number, sdpFrom: number) => ({
+  iface: "lo",
+  slac: false,
+  sdpPort: String(sdpFrom + Math.floor(Math.random() * 1_000) * 10),
+  protocol: "iso2",
+  timeScale: "100",
+  fleet: String(PAIRS),
+  workers: String(workers),
+  board,
+});
+
 test("cable host: 4 cables; the park (2 workers) joins all over the cable host's mux and hosts none, so does the EV fleet; all normal", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-cables-"));
   const board = `sim:${dir}`;
   const host = await startCableHost({ fleet: PAIRS, board }, silentLogger, 100);
-  const c = {
-    iface: "lo",
-    slac: false,
-    sdpPort: String(24_000 + Math.floor(Math.random() * 1_000) * 10),
-    protocol: "iso2",
-    timeScale: "100",
-    fleet: String(PAIRS),
-    workers: "2",
-    board,
-  };
+  const c = fleetOptions(board, 2, 24_000);
   const park = startEvseFleet(parseEvseOptions(c));
   try {
     assert.deepEqual(host.boardMux, [`unix:${dir}/mux-${process.pid}.sock`]);
@@ -102,16 +105,7 @@ test("cable host --estop-every: the park on its board thread joins each cable ov
   const dir = mkdtempSync(join(tmpdir(), "nacs-cables-"));
   const board = `sim:${dir}`;
   const host = await startCableHost({ fleet: PAIRS, board, estopEveryS: 0.25 }, silentLogger, 100);
-  const c = {
-    iface: "lo",
-    slac: false,
-    sdpPort: String(26_000 + Math.floor(Math.random() * 1_000) * 10),
-    protocol: "iso2",
-    timeScale: "100",
-    fleet: String(PAIRS),
-    workers: "1",
-    board,
-  };
+  const c = fleetOptions(board, 1, 26_000);
   const park = startEvseFleet(parseEvseOptions({ ...c, boardThread: true }));
   try {
     const ready = await park.ready;

@@ -4,8 +4,9 @@
  * `DIR/w<i>.sock` (the board protocol, docs/board-protocol.md), and all of them over one board mux
  * (`DIR/mux-<pid>.sock`; with `--board-mux tcp:HOST:PORT` also over TCP, with `--board-mux-key` only to
  * fleets that prove the key). A charger park started after it (`nacs evse --fleet N --board sim:DIR`) joins
- * every cable as its board host, on its board thread with `--board-thread`, and simulates nothing itself; an
- * EV fleet (`nacs ev --fleet N --board sim:DIR`) joins them over the mux. Node-only.
+ * every cable as its board host (over the mux; with `--board-thread` each over its own socket from the board
+ * thread) and simulates nothing itself; an EV fleet (`nacs ev --fleet N --board sim:DIR`) joins them over the
+ * mux. Node-only.
  */
 import { join } from "node:path";
 import { dcBatteryConfig } from "../../ev/dc/battery.js";

@@ -96,7 +96,7 @@ export type EvseWorkerOut =
       boardsLost: number;
       /** --board-thread: the interlock's actions by cause (the output switched off on the board thread). */
       interlocks: Record<string, number>;
-      /** --board-thread: each interlock action's input → output-off written (ms, board thread's clock). */
+      /** --board-thread: each interlock action's input → output-off written (ms). */
       interlockOffMs: number[];
       /** The charge loop's SECC responses and this worker's event-loop delay by window of wall time. */
       windows: RttWindowJson[];
@@ -173,7 +173,6 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     try {
       const spec = fleetBoardSpec(o.board, i);
       const mux = muxOf(i);
-      if (mux) viaMux++;
       const board = thread
         ? await openBoardOnThread(thread, "evse", spec, settings, boardLog)
         : await openBoard(
@@ -183,6 +182,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
             boardLog,
             mux ? { stream: mux.open(i), where: `board mux ${mux.where}` } : undefined,
           );
+      if (mux) viaMux++;
       const live = await startLiveEvse({
         config: (sdp) =>
           evseDcConfig({
