@@ -22,7 +22,7 @@ import { serveWorldRole, type WorldRoleServer } from "../../sim/board/world-serv
 import { LIVE_BMS_REPORT } from "../../sim/dc/bms-report.js";
 import { DcWorld } from "../../sim/dc/world.js";
 import { createRng } from "../../sim/rng.js";
-import { parseOptions } from "../errors.js";
+import { parseOptions, UsageError } from "../errors.js";
 import { formatCableHostSummary, startCableHost } from "../fleet/cable-host.js";
 import {
   boardMuxKeySchema,
@@ -213,6 +213,7 @@ export async function runBoardSimFleet(o: BoardSimOptions): Promise<number> {
       worldLog,
     );
   } catch (e) {
+    if (e instanceof UsageError) throw e; // exit 2, as a bad option
     process.stderr.write(`nacs board-sim --fleet: ${(e as Error).message}\n`);
     return 1;
   }

@@ -134,3 +134,18 @@ test("cable host --estop-every: the park on its board thread joins each cable ov
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("cable host and park: a cables' folder that does not exist yet is created; the park then joins every cable there", async () => {
+  const top = mkdtempSync(join(tmpdir(), "nacs-cables-"));
+  const board = `sim:${top}/new/park`;
+  const host = await startCableHost({ fleet: 2, board }, silentLogger, 100);
+  const park = startEvseFleet(parseEvseOptions({ ...fleetOptions(board, 1, 28_000), fleet: "2" }));
+  try {
+    const ready = await park.ready;
+    assert.deepEqual([ready.chargers, ready.failed.length, ready.viaBoardMux], [2, 0, 2]);
+  } finally {
+    await park.stop();
+    await host.stop();
+    rmSync(top, { recursive: true, force: true });
+  }
+});

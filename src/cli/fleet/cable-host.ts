@@ -19,7 +19,13 @@ import { readMuxKey } from "../../sim/board/mux-auth.js";
 import { type BoardMuxServer, boardMuxPath, listenBoardMux } from "../../sim/board/mux-socket.js";
 import type { DcWorld } from "../../sim/dc/world.js";
 import { createLiveWorld } from "../live/board.js";
-import { type BoardMuxOption, type FleetShard, fleetSimDir, shardIndices } from "./options.js";
+import {
+  type BoardMuxOption,
+  ensureFleetSimDir,
+  type FleetShard,
+  fleetSimDir,
+  shardIndices,
+} from "./options.js";
 import { cpuPercentSince } from "./spawn.js";
 
 /** What a cable host is started with (the options of `nacs board-sim --fleet`). */
@@ -99,6 +105,7 @@ export async function startCableHost(
 ): Promise<CableHost> {
   const dir = fleetSimDir(o.board);
   if (dir === null) throw new Error(`--board: a cable host needs sim or sim:DIR (not ${o.board})`);
+  ensureFleetSimDir(o.board);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const counts = { chargerJoins: 0, vehiclePlugIns: 0, estopPresses: 0 };

@@ -10,6 +10,7 @@ import type { EvOptions } from "../commands/ev.js";
 import type { VehicleResult } from "./ev-vehicle.js";
 import type { EvWorkerIn, EvWorkerOut } from "./ev-worker.js";
 import {
+  ensureFleetSimDir,
   FLEET_FDS_PER_PAIR,
   fdLimit,
   fleetWorkerCount,
@@ -51,6 +52,7 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
   const wc = fleetWorkerCount(o.workers, indices.length, FLEET_FDS_PER_PAIR.ev, fdLimit());
   if (wc.note) extra.progress?.(`nacs ev --fleet: ${wc.note}\n`);
   const parts = splitOverWorkers(indices, wc.count);
+  ensureFleetSimDir(o.board);
   const maxStarting = o.maxStarting ?? LIVE_FLEET_DEFAULT_MAX_STARTING;
   const offsets = plugInOffsets(indices, o.plugInSpread ?? LIVE_FLEET_DEFAULT_SPREAD_S);
   const t0 = Date.now() + 500; // every worker starts plugging in at the same instant

@@ -19,6 +19,7 @@ import { UsageError } from "../errors.js";
 import type { ChargerSession } from "./charger-session.js";
 import type { EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
 import {
+  ensureFleetSimDir,
   FLEET_FDS_PER_PAIR,
   fdLimit,
   fleetSimDir,
@@ -72,6 +73,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       `option --board-mux: worker K listens on port ${o.boardMux.port} + K, and with ${parts.length} workers the last port would be ${o.boardMux.port + parts.length - 1}: a port of at most ${65_536 - parts.length}`,
       "--board-mux",
     );
+  ensureFleetSimDir(o.board);
   const w0 = performance.now();
   const t0 = Date.now();
   const sessions: ChargerSession[] = [];

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -15,6 +15,7 @@ import { parseEvseOptions } from "../commands/evse.js";
 import { UsageError } from "../errors.js";
 import { plugInOffsets } from "./ev-fleet.js";
 import {
+  ensureFleetSimDir,
   fleetBoardSpec,
   fleetWorkerCount,
   LIVE_FLEET_DEFAULT_CHARGE_LOOP,
@@ -205,6 +206,26 @@ test("--board-mux-key FILE: read once to check it; refused without --board-mux, 
         /cannot read the key file .*none: ENOENT/,
       );
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--board sim:DIR: a fleet creates the cables' folder with its parents; a path through a file is refused naming --board; other boards need none", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-sim-dir-"));
+  try {
+    const deep = join(dir, "a", "b");
+    ensureFleetSimDir(`sim:${deep}/`);
+    assert.ok(statSync(deep).isDirectory());
+    ensureFleetSimDir(`sim:${deep}`); // an existing folder
+    const file = join(dir, "file");
+    writeFileSync(file, "");
+    assert.throws(
+      () => ensureFleetSimDir(`sim:${file}/x`),
+      (e: unknown) => e instanceof UsageError && /option --board: ".*file" is not a folder/.test(e.message),
+    );
+    ensureFleetSimDir(`tcp:[::1]:7000`);
+    ensureFleetSimDir(`stdio:exec nacs board-sim --role evse`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { parseSocketSpec } from "../../link/board/adapters.js";
 import { readMuxKey } from "../../sim/board/mux-auth.js";
 import { MAX_CHARGE_LOOP_MS, MIN_CHARGE_LOOP_MS } from "../charge-loop.js";
+import { ensureDir } from "../ensure-dir.js";
 
 /** Most pairs of one fleet, and most worker processes. Design choices. */
 export const LIVE_FLEET_MAX = 65_000;
@@ -299,6 +300,16 @@ export function fleetSimDir(board: string): string | null {
   if (board === "sim") return fleetSimDir(defaultFleetBoard());
   const m = /^sim:(.+)$/.exec(board);
   return m ? m[1]!.replace(/\/$/, "") : null;
+}
+
+/**
+ * `--board sim` / `sim:DIR`: create the folder of the simulated cables' sockets if it is missing (with its
+ * parents), as a fleet or a cable host starts; a folder that cannot be created is a {@link UsageError}
+ * naming `--board`. Other boards: nothing to do.
+ */
+export function ensureFleetSimDir(board: string): void {
+  const dir = fleetSimDir(board);
+  if (dir !== null) ensureDir(dir, "--board");
 }
 
 export function fleetBoardSpec(board: string, i: number): string {
