@@ -15,7 +15,7 @@ import type { BoardRole } from "../../link/board/messages.js";
 import type { LinkLogger } from "../../link/logger.js";
 import { realClock } from "../../machine/index.js";
 import { startWorldServer, type WorldServer } from "../../sim/board/listen.js";
-import { readMuxKey } from "../../sim/board/mux-auth.js";
+import { muxKeyOption } from "../../sim/board/mux-auth.js";
 import { type BoardMuxServer, boardMuxPath, listenBoardMux } from "../../sim/board/mux-socket.js";
 import type { DcWorld } from "../../sim/dc/world.js";
 import { createLiveWorld } from "../live/board.js";
@@ -154,7 +154,7 @@ export async function startCableHost(
       muxes.push(
         await serve(
           { kind: "tcp", host: o.boardMux.host, port: o.boardMux.port },
-          o.boardMuxKey === undefined ? undefined : readMuxKey(o.boardMuxKey),
+          muxKeyOption(o.boardMuxKey),
         ),
       );
   } catch (e) {

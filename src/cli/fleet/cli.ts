@@ -61,11 +61,9 @@ export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
       const joined = r.chargers - r.cablesHosted;
       // --board sim: which cables the park simulates itself, and which it joined (nacs board-sim --fleet)
       const cables =
-        fleetSimDir(o.board) === null
-          ? ""
-          : joined > 0
-            ? `, ${joined} simulated cables joined (hosted by another process${r.viaBoardMux ? `, ${r.viaBoardMux} over its board mux` : ""}), ${r.cablesHosted} hosted here`
-            : "";
+        joined > 0 && fleetSimDir(o.board) !== null
+          ? `, ${joined} simulated cables joined (hosted by another process${r.viaBoardMux ? `, ${r.viaBoardMux} over its board mux` : ""}), ${r.cablesHosted} hosted here`
+          : "";
       process.stderr.write(
         `nacs evse --fleet: ready: ${r.chargers} chargers on ${o.iface}, SDP UDP ${o.sdpPort}+i, board ${o.board}${r.boardMux ? ` (board mux ${r.boardMux.join(", ")}${key})` : ""}${cables}${r.failed.length ? `, ${r.failed.length} could not start (first: #${r.failed[0]!.index} ${r.failed[0]!.reason})` : ""}\n`,
       );

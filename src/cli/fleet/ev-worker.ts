@@ -9,7 +9,7 @@
  */
 import { formatChannelRanges } from "../../link/board/mux.js";
 import { stderrLogger } from "../../link/host/cli-support.js";
-import { readMuxKey } from "../../sim/board/mux-auth.js";
+import { muxKeyOption } from "../../sim/board/mux-auth.js";
 import { type BoardMuxClient, connectBoardMuxes, connectBoardMuxPark } from "../../sim/board/mux-socket.js";
 import type { EvOptions } from "../commands/ev.js";
 import { evTlsConfig } from "../commands/tls-options.js";
@@ -98,12 +98,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
   let noMux: string | null = null;
   if (o.boardMux)
     try {
-      muxes = await connectBoardMuxPark(
-        o.boardMux.host,
-        o.boardMux.port,
-        log,
-        o.boardMuxKey === undefined ? undefined : readMuxKey(o.boardMuxKey),
-      );
+      muxes = await connectBoardMuxPark(o.boardMux.host, o.boardMux.port, log, muxKeyOption(o.boardMuxKey));
       noMux = `no board mux of the park at ${muxes[0]?.where} hosts its cable (they host ${muxes.map((x) => formatChannelRanges(x.hosts)).join("; ")})`;
     } catch (e) {
       noMux = `--board-mux: ${(e as Error).message}`;

@@ -20,9 +20,10 @@ import {
   histogramToJson,
 } from "../../link/host/latency-histogram.js";
 import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
-import { readMuxKey } from "../../sim/board/mux-auth.js";
+import { muxKeyOption } from "../../sim/board/mux-auth.js";
 import {
   type BoardMuxAddress,
+  type BoardMuxClient,
   type BoardMuxPlace,
   type BoardMuxServer,
   boardMuxPath,
@@ -166,7 +167,13 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   // cables a cable host serves (nacs board-sim --fleet): without a board thread the chargers join them over
   // its board mux, one connection for all (on the board thread, each over its own socket)
   const simDir = fleetSimDir(o.board);
-  const hostMuxes = simDir && !thread ? await connectBoardMuxes(simDir, boardLog) : [];
+  const mine = new Set(m.indices);
+  const hostMuxes: BoardMuxClient[] = [];
+  for (const x of simDir && !thread ? await connectBoardMuxes(simDir, boardLog) : []) {
+    // a mux of no cable of this worker (another worker's of this park, say) is not kept open
+    if ([...x.hosts].some((i) => mine.has(i))) hostMuxes.push(x);
+    else x.close();
+  }
   const muxOf = (i: number) => hostMuxes.find((x) => x.hosts.has(i));
   let viaMux = 0;
   for (const i of m.indices) {
@@ -262,7 +269,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   if (o.boardMux && m.muxPlace) {
     const { host, port } = o.boardMux;
     try {
-      const key = o.boardMuxKey === undefined ? undefined : readMuxKey(o.boardMuxKey);
+      const key = muxKeyOption(o.boardMuxKey);
       tcpMux = await serveCables({ kind: "tcp", host, port: port + m.muxPlace.index }, m.muxPlace, key);
       boardMux = { where: tcpMux.where };
     } catch (e) {

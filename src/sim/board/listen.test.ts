@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { openBoardStream } from "../../link/board/adapters.js";
 import { type BoardLink, createBoardLink } from "../../link/board/board-link.js";
+import { BoardError } from "../../link/board/errors.js";
 import type { BoardRole } from "../../link/board/messages.js";
 import { realClock } from "../../machine/index.js";
 import { parseListenSpec, startWorldServer } from "./listen.js";
@@ -73,6 +76,22 @@ test("world server: a connection that never says hello is closed after the wait"
     assert.match(text, /"type":"error","message":"no valid hello within 100 ms"/);
   } finally {
     await server.close();
+    world.stop();
+  }
+});
+
+test("world server on a unix socket in a folder that does not exist: refused naming the folder, not EACCES", async () => {
+  const world = testWorld(realClock);
+  const dir = join(tmpdir(), `nacs-no-such-${process.pid}`, "park");
+  try {
+    await assert.rejects(
+      startWorldServer({ listen: `unix:${dir}/w0.sock`, world, clock: realClock }),
+      (e: unknown) =>
+        e instanceof BoardError &&
+        e.message === `--listen unix:${dir}/w0.sock: no folder ${dir} (create it first)` &&
+        (e.cause as NodeJS.ErrnoException).code === "ENOENT",
+    );
+  } finally {
     world.stop();
   }
 });

@@ -4,8 +4,9 @@
  * its role, and each role has at most one live host at a time (design choice: one cable, one controller
  * per side). A connection serves one host session: when its host is lost or says bye it is closed. Node-only.
  */
-import { lstatSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { dirname } from "node:path";
 import { parseSocketSpec, socketBoardStream } from "../../link/board/adapters.js";
 import { BoardError } from "../../link/board/errors.js";
 import { createLineSplitter } from "../../link/board/line-splitter.js";
@@ -263,9 +264,15 @@ export function probeUnixSocket(path: string, timeoutMs = 2000): Promise<UnixPro
 
 /**
  * Make `path` free to listen on: a socket file left by a process that died is removed; a live listener is
- * not disturbed, and a {@link BoardError} "open-failed" (cause EADDRINUSE) names `what`.
+ * not disturbed, and a {@link BoardError} "open-failed" (cause EADDRINUSE) names `what`. A folder that does
+ * not exist is named as such (cause ENOENT), not as the `listen EACCES` the system reports for it.
  */
 export async function claimUnixSocketPath(path: string, what: string): Promise<void> {
+  const dir = dirname(path);
+  if (!existsSync(dir)) {
+    const cause = Object.assign(new Error(`ENOENT: no such folder ${dir}`), { code: "ENOENT" });
+    throw new BoardError("open-failed", `${what}: no folder ${dir} (create it first)`, { cause });
+  }
   const probe = await probeUnixSocket(path);
   if (probe.kind === "stale") removeStaleSocket(path, probe.ino);
   if (probe.kind === "listening") {

@@ -50,6 +50,10 @@ export function readMuxKey(file: string): Uint8Array {
   return new Uint8Array(raw.subarray(0, end));
 }
 
+/** `--board-mux-key FILE`'s key, or none without the option (throws as {@link readMuxKey}). */
+export const muxKeyOption = (file: string | undefined): Uint8Array | undefined =>
+  file === undefined ? undefined : readMuxKey(file);
+
 /** A fresh nonce (hex). */
 export const muxNonce = (): string => randomBytes(NONCE_BYTES).toString("hex");
 
