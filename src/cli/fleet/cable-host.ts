@@ -4,18 +4,18 @@
  * `DIR/w<i>.sock` (the board protocol, docs/board-protocol.md), and all of them over one board mux
  * (`DIR/mux-<pid>.sock`; with `--board-mux tcp:HOST:PORT` also over TCP, with `--board-mux-key` only to
  * fleets that prove the key). A charger park started after it (`nacs evse --fleet N --board sim:DIR`) joins
- * every cable as its board host (over the mux; with `--board-thread` each over its own socket from the board
- * thread) and simulates nothing itself; an EV fleet (`nacs ev --fleet N --board sim:DIR`) joins them over the
+ * every cable as its board host over the mux (with `--board-thread`, from the board thread) and simulates
+ * nothing itself; an EV fleet (`nacs ev --fleet N --board sim:DIR`) joins them over the
  * mux. Node-only.
  */
 import { join } from "node:path";
 import { dcBatteryConfig } from "../../ev/dc/battery.js";
 import { powerModuleConfig } from "../../evse/dc/power-module.js";
 import type { BoardRole } from "../../link/board/messages.js";
+import { muxKeyOption } from "../../link/board/mux-auth.js";
 import type { LinkLogger } from "../../link/logger.js";
 import { realClock } from "../../machine/index.js";
 import { startWorldServer, type WorldServer } from "../../sim/board/listen.js";
-import { muxKeyOption } from "../../sim/board/mux-auth.js";
 import { type BoardMuxServer, boardMuxPath, listenBoardMux } from "../../sim/board/mux-socket.js";
 import type { DcWorld } from "../../sim/dc/world.js";
 import { createLiveWorld } from "../live/board.js";

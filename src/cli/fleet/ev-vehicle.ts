@@ -7,11 +7,11 @@
 import { dcBatteryConfig, EV_DEFAULT_OBC, evDcConfig, packTerminalV } from "../../ev/dc/index.js";
 import { applyEvProfile, profileBattery } from "../../ev/profiles.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
+import type { BoardMuxClient } from "../../link/board/mux-client.js";
 import { type LiveEv, startLiveEv } from "../../link/host/live-ev.js";
 import { LIVE_SESSION_SAMPLES_PER_MESSAGE, type LiveSessionSummary } from "../../link/host/live-session.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
-import type { BoardMuxClient } from "../../sim/board/mux-socket.js";
 import type { EvOptions } from "../commands/ev.js";
 import { openBoard } from "../live/board.js";
 import { normalEnd } from "../live/evse-host.js";

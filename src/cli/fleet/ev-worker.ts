@@ -8,9 +8,10 @@
  * loses only the vehicles still running. Messages: see {@link EvWorkerIn} / {@link EvWorkerOut}.
  */
 import { formatChannelRanges } from "../../link/board/mux.js";
+import { muxKeyOption } from "../../link/board/mux-auth.js";
+import type { BoardMuxClient } from "../../link/board/mux-client.js";
 import { stderrLogger } from "../../link/host/cli-support.js";
-import { muxKeyOption } from "../../sim/board/mux-auth.js";
-import { type BoardMuxClient, connectBoardMuxes, connectBoardMuxPark } from "../../sim/board/mux-socket.js";
+import { connectBoardMuxes, connectBoardMuxPark } from "../../sim/board/mux-socket.js";
 import type { EvOptions } from "../commands/ev.js";
 import { evTlsConfig } from "../commands/tls-options.js";
 import {

@@ -11,6 +11,8 @@
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { startBoardThread } from "../../link/board/board-thread.js";
+import { muxKeyOption } from "../../link/board/mux-auth.js";
+import type { BoardMuxAddress, BoardMuxClient, BoardMuxPlace } from "../../link/board/mux-client.js";
 import type { BoardStream } from "../../link/board/stream.js";
 import { seccListenAddress, stderrLogger } from "../../link/host/cli-support.js";
 import {
@@ -20,11 +22,7 @@ import {
   histogramToJson,
 } from "../../link/host/latency-histogram.js";
 import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
-import { muxKeyOption } from "../../sim/board/mux-auth.js";
 import {
-  type BoardMuxAddress,
-  type BoardMuxClient,
-  type BoardMuxPlace,
   type BoardMuxServer,
   boardMuxPath,
   connectBoardMuxes,
@@ -73,7 +71,7 @@ export type EvseWorkerOut =
       failed: { index: number; reason: string }[];
       /** `--board sim`: the simulated cables this worker hosts (the others joined a cable host's worlds). */
       cablesHosted: number;
-      /** Of the joined ones: those joined over a cable host's board mux (the others over their own socket). */
+      /** Of the joined ones: those joined over a cable host's board mux, from the board thread or not (the others over their own socket). */
       viaBoardMux: number;
       /** `--board-mux`: where this worker serves its cables over TCP, or why it cannot. */
       boardMux?: { where: string } | { error: string };
@@ -164,15 +162,17 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     energyTimeScale: o.timeScale,
     supply: { kind: "dc" },
   };
-  // cables a cable host serves (nacs board-sim --fleet): without a board thread the chargers join them over
-  // its board mux, one connection for all (on the board thread, each over its own socket)
+  // cables a cable host serves (nacs board-sim --fleet): the chargers join them over its board mux, one
+  // connection for all; on the board thread, the thread's own (this one only reads which cables it hosts)
   const simDir = fleetSimDir(o.board);
   const mine = new Set(m.indices);
   const hostMuxes: BoardMuxClient[] = [];
-  for (const x of simDir && !thread ? await connectBoardMuxes(simDir, boardLog) : []) {
+  for (const x of simDir ? await connectBoardMuxes(simDir, boardLog) : []) {
     // a mux of no cable of this worker (another worker's of this park, say) is not kept open
-    if ([...x.hosts].some((i) => mine.has(i))) hostMuxes.push(x);
-    else x.close();
+    const kept = [...x.hosts].some((i) => mine.has(i));
+    if (kept) hostMuxes.push(x);
+    // on the board thread the thread connects itself: this connection only read the header
+    if (!kept || thread) x.close();
   }
   const muxOf = (i: number) => hostMuxes.find((x) => x.hosts.has(i));
   let viaMux = 0;
@@ -181,7 +181,16 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
       const spec = fleetBoardSpec(o.board, i);
       const mux = muxOf(i);
       const board = thread
-        ? await openBoardOnThread(thread, "evse", spec, settings, boardLog)
+        ? await openBoardOnThread(
+            thread,
+            "evse",
+            spec,
+            settings,
+            boardLog,
+            mux?.address.kind === "unix"
+              ? { mux: { path: mux.address.path, channel: i }, where: `board mux ${mux.where}` }
+              : undefined,
+          )
         : await openBoard(
             "evse",
             spec,

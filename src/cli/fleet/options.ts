@@ -12,7 +12,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { parseSocketSpec } from "../../link/board/adapters.js";
-import { readMuxKey } from "../../sim/board/mux-auth.js";
+import { readMuxKey } from "../../link/board/mux-auth.js";
 import { MAX_CHARGE_LOOP_MS, MIN_CHARGE_LOOP_MS } from "../charge-loop.js";
 import { ensureDir } from "../ensure-dir.js";
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
+import { SAFETY_OFF_MAX_MS } from "../../evse/safety/limits.js";
 import { type BoardThread, startBoardThread } from "../../link/board/board-thread.js";
 import type { FromBoardThread, ToBoardThread } from "../../link/board/board-thread-messages.js";
 import { serveBoardThread } from "../../link/board/board-thread-worker.js";
@@ -13,6 +14,7 @@ import type { EvseBoardEvent } from "../../link/host/controllers.js";
 import { silentLogger } from "../../link/logger.js";
 import { realClock } from "../../machine/index.js";
 import { startWorldServer } from "../../sim/board/listen.js";
+import { boardMuxPath, listenBoardMux } from "../../sim/board/mux-socket.js";
 import { testWorld, until } from "../../sim/board/test-support.js";
 import type { DcWorld } from "../../sim/dc/world.js";
 import { type LiveWorldSettings, type OpenBoard, openBoard, openBoardOnThread } from "./board.js";
@@ -93,8 +95,9 @@ test("board thread: the emergency-stop interlock switches the module off while t
       note.offAtMs < blockEnd && note.offAtMs > blockStart - 5,
       `off at ${note.offAtMs.toFixed(1)} during the block ${blockStart.toFixed(1)}…${blockEnd.toFixed(1)}`,
     );
+    // within J3400's budget even when this thread is blocked (the bench measures how far within it)
     assert.ok(
-      note.offAtMs - note.inputAtMs < 5,
+      note.offAtMs - note.inputAtMs < SAFETY_OFF_MAX_MS,
       `input → off ${(note.offAtMs - note.inputAtMs).toFixed(3)} ms`,
     );
     assert.equal(world.path.on, false, "the world's module is off");
@@ -171,6 +174,72 @@ test("board thread: an unlatch while the DC output is live switches the module o
       ["unlatched"],
     );
   }));
+
+test("board thread over a board mux: two cables of one cable host joined from the thread over one connection; a press reaches its cable's interlock only; a cable the mux does not host is refused, naming it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
+  const worlds = [testWorld(realClock), testWorld(realClock)];
+  const servers = await Promise.all(
+    worlds.map((world, i) => startWorldServer({ listen: `unix:${dir}/w${i}.sock`, world, clock: realClock })),
+  );
+  const mux = await listenBoardMux({
+    address: { kind: "unix", path: boardMuxPath(dir) },
+    hosts: [0, 1],
+    accept: (ch, stream) => servers[ch]?.accept(stream),
+  });
+  const thread = startBoardThread();
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const via = (channel: number) => ({
+      mux: { path: boardMuxPath(dir), channel },
+      where: `board mux unix:${boardMuxPath(dir)}`,
+    });
+    const evses = await Promise.all(
+      [0, 1].map((i) =>
+        openBoardOnThread(thread, "evse", `sim:${dir}/w${i}.sock`, settings, silentLogger, via(i)),
+      ),
+    );
+    opened.push(...evses);
+    assert.match(evses[0]!.port.name, /^sim \(board mux unix:.*mux-\d+\.sock, board thread\)$/);
+    assert.equal(mux.connections, 1, "one connection for both cables");
+    assert.deepEqual(
+      servers.map((s) => Boolean(s.live.evse)),
+      [true, true],
+      "each cable has its charger",
+    );
+    const readings: EvseBoardEvent[][] = [[], []];
+    for (const [i, e] of evses.entries())
+      e.port.attach(
+        (r) => readings[i]!.push(r),
+        () => {},
+      );
+    await until(() => readings.every((r) => r.some((x) => x.kind === "cp")), "each cable's readings");
+    for (const e of evses) e.port.command({ kind: "module", op: "set", voltageV: 400, currentA: 2 });
+    await until(() => worlds.every((w) => w.path.on), "both modules on");
+    worlds[1]!.setEmergencyButton(true);
+    await until(() => thread.interlocks.length > 0, "the interlock acted");
+    await sleep(50);
+    assert.deepEqual(
+      thread.interlocks.map((n) => [n.cause, n.spec]),
+      [["emergency-stop", via(1).where]],
+    );
+    assert.deepEqual(
+      worlds.map((w) => w.path.on),
+      [true, false],
+      "only the pressed cable's module is off",
+    );
+    await assert.rejects(
+      openBoardOnThread(thread, "evse", `sim:${dir}/w2.sock`, settings, silentLogger, via(2)),
+      /--board sim:.*w2\.sock.*does not host cable 2/,
+    );
+  } finally {
+    for (const b of opened) await b.close();
+    await thread.close();
+    await mux.close();
+    for (const s of servers) await s.close();
+    for (const w of worlds) w.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test("board thread: a board nobody serves is refused naming the option", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));

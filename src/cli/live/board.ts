@@ -13,6 +13,7 @@ import { overCurrentThresholdA, overVoltageThresholdV } from "../../evse/safety/
 import { openBoardStream, parseBoardSpec } from "../../link/board/adapters.js";
 import { createBoardLink } from "../../link/board/board-link.js";
 import { type BoardThread, formatInterlockAction } from "../../link/board/board-thread.js";
+import type { BoardThreadMuxChannel } from "../../link/board/board-thread-messages.js";
 import { BoardError } from "../../link/board/errors.js";
 import type { BoardInterlock } from "../../link/board/interlock.js";
 import type { BoardRole, HostHelloSim } from "../../link/board/messages.js";
@@ -166,11 +167,16 @@ export async function openBoardOnThread<R extends BoardRole>(
   spec: string,
   settings: LiveWorldSettings,
   log: LinkLogger,
+  /** `sim` only: join the world on this channel of a board mux (the process hosting it), named `where`. */
+  via?: { mux: BoardThreadMuxChannel; where: string },
 ): Promise<OpenBoard<R extends "evse" ? EvseBoardPort : EvBoardPort>> {
   const parsed = parseBoardOption(spec);
   let target = spec;
   let sim: HostHelloSim | undefined;
-  if (parsed.kind === "sim") {
+  if (parsed.kind === "sim" && via) {
+    target = via.where;
+    sim = helloSimFor(role, settings);
+  } else if (parsed.kind === "sim") {
     const path = parsed.path ?? DEFAULT_SHARED_WORLD_SOCKET;
     const probe = await probeUnixSocket(path).catch(() => null);
     if (probe?.kind !== "listening") return openBoard(role, spec, settings, log);
@@ -182,6 +188,7 @@ export async function openBoardOnThread<R extends BoardRole>(
     const link = await thread.open({
       role,
       spec: target,
+      ...(via && parsed.kind === "sim" && { mux: via.mux }),
       host: BOARD_HOST_NAME,
       ...(sim && { sim }),
       ...(role === "evse" && { interlock: interlockFor(settings) }),

@@ -6,14 +6,25 @@
 import type { BoardInterlock, InterlockCause } from "./interlock.js";
 import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
 
+/** A cable on a board mux at a unix socket (a process hosting many simulated cables). */
+export interface BoardThreadMuxChannel {
+  path: string;
+  channel: number;
+}
+
 /** Main → board thread. */
 export type ToBoardThread =
   | {
       op: "open";
       id: number;
       role: BoardRole;
-      /** `unix:PATH`, `tcp:HOST:PORT`, `serial:…` or `stdio:…` (a board-protocol transport). */
+      /**
+       * `unix:PATH`, `tcp:HOST:PORT`, `serial:…` or `stdio:…` (a board-protocol transport); with `mux`, the
+       * link's name only.
+       */
       spec: string;
+      /** Open the link on channel `channel` of the board mux at unix socket `path` instead (one connection a mux). */
+      mux?: BoardThreadMuxChannel;
       host: string;
       sim?: HostHelloSim;
       interlock?: BoardInterlock;

@@ -13,7 +13,7 @@ import { type MessagePort, parentPort } from "node:worker_threads";
 import { realClock } from "../../machine/index.js";
 import { openBoardStream } from "./adapters.js";
 import { type BoardLink, createBoardLink } from "./board-link.js";
-import type { FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
+import type { BoardThreadMuxChannel, FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
 import { withHelloSim } from "./hello-sim.js";
 import {
   INTERLOCK_IDLE,
@@ -23,6 +23,8 @@ import {
   stepInterlock,
 } from "./interlock.js";
 import type { AnyBoardBody, BoardRole } from "./messages.js";
+import { type BoardMuxClient, connectBoardMux } from "./mux-client.js";
+import type { BoardStream } from "./stream.js";
 
 /** The process's monotonic clock (ms), read through this thread's `performance.now()` (no BigInt per reading). */
 const HR_OFFSET_MS = Number(process.hrtime.bigint()) / 1e6 - performance.now();
@@ -46,10 +48,23 @@ export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">):
     batch.push(m);
   };
 
+  // one connection to each board mux, shared by its cables' links; one that ended is connected anew
+  const muxes = new Map<string, Promise<BoardMuxClient>>();
+  const muxChannel = async ({ path, channel }: BoardThreadMuxChannel): Promise<BoardStream> => {
+    let client = muxes.get(path);
+    if (!client || (await client.catch(() => null))?.ended !== false) {
+      client = connectBoardMux({ kind: "unix", path });
+      muxes.set(path, client);
+    }
+    const mux = await client;
+    if (!mux.hosts.has(channel)) throw new Error(`board mux ${mux.where} does not host cable ${channel}`);
+    return mux.open(channel);
+  };
+
   const open = async (m: Extract<ToBoardThread, { op: "open" }>): Promise<void> => {
     let link: BoardLink<BoardRole>;
     try {
-      const raw = await openBoardStream(m.spec);
+      const raw = m.mux ? await muxChannel(m.mux) : await openBoardStream(m.spec);
       const stream = m.sim ? withHelloSim(raw, m.sim) : raw;
       link = createBoardLink({
         role: m.role,

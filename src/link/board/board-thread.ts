@@ -6,7 +6,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../start-worker.js";
-import type { FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
+import type { BoardThreadMuxChannel, FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
 import { BoardError } from "./errors.js";
 import { type BoardInterlock, INTERLOCK_CAUSE_TEXT, type InterlockCause } from "./interlock.js";
 import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
@@ -36,8 +36,13 @@ export function formatInterlockTally(actions: readonly InterlockAction[]): strin
 /** Options of {@link BoardThread.open}. */
 export interface BoardThreadOpenOptions<R extends BoardRole> {
   role: R;
-  /** A board-protocol transport: `unix:PATH`, `tcp:HOST:PORT`, `serial:…`, `stdio:…`. */
+  /** A board-protocol transport: `unix:PATH`, `tcp:HOST:PORT`, `serial:…`, `stdio:…`; with `mux`, a name. */
   spec: string;
+  /**
+   * Open the link on a channel of the board mux at a unix socket instead (a process hosting many simulated
+   * cables): the thread connects once to each mux, and the connection beats for all its cables.
+   */
+  mux?: BoardThreadMuxChannel;
   /** Host identification in the hello. */
   host: string;
   /** Settings for a shared simulated world (the hello's `sim` field). */
@@ -212,6 +217,7 @@ export function startBoardThread(): BoardThread {
           id,
           role: o.role,
           spec: o.spec,
+          ...(o.mux && { mux: o.mux }),
           host: o.host,
           ...(o.sim && { sim: o.sim }),
           ...(o.interlock && { interlock: o.interlock }),

@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import fc from "fast-check";
-import type { LinkLogger } from "../../link/logger.js";
 import {
   checkMuxAuthProof,
   isMuxAuthHeader,
@@ -14,8 +13,10 @@ import {
   muxNonce,
   parseMuxAuthHeader,
   readMuxKey,
-} from "./mux-auth.js";
-import { type BoardMuxAddress, connectBoardMux, connectBoardMuxPark, listenBoardMux } from "./mux-socket.js";
+} from "../../link/board/mux-auth.js";
+import { type BoardMuxAddress, connectBoardMux } from "../../link/board/mux-client.js";
+import type { LinkLogger } from "../../link/logger.js";
+import { connectBoardMuxPark, listenBoardMux } from "./mux-socket.js";
 import { until } from "./test-support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nacs-mux-auth-"));

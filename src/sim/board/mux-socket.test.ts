@@ -3,19 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { BOARD_MUX_MAX_PLACES, connectBoardMux, parseMuxPlace } from "../../link/board/mux-client.js";
 import { BOARD_HEARTBEAT_LIMIT_MS } from "../../link/board/protocol.js";
 import type { BoardStream } from "../../link/board/stream.js";
 import type { EvBoardEvent, EvseBoardEvent } from "../../link/host/controllers.js";
 import { realClock } from "../../machine/index.js";
-import {
-  BOARD_MUX_MAX_PLACES,
-  boardMuxPath,
-  connectBoardMux,
-  connectBoardMuxes,
-  connectBoardMuxPark,
-  listenBoardMux,
-  parseMuxPlace,
-} from "./mux-socket.js";
+import { boardMuxPath, connectBoardMuxes, connectBoardMuxPark, listenBoardMux } from "./mux-socket.js";
 import { joinSharedWorld, joinSharedWorldOver } from "./shared-world.js";
 import { testWorld, until } from "./test-support.js";
 

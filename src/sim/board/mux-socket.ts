@@ -4,24 +4,14 @@
  * names the cables it hosts in a `* hosts <ranges>` header; a fleet of hosts in another process connects
  * once and runs each cable's board link on its channel. The W muxes of a charger park on TCP listen on
  * consecutive ports, each naming its place first (`* mux K/W`), so one address finds them all. With a key
- * (`--board-mux-key`), both ends prove they hold it before any header or cable ({@link ./mux-auth.ts}).
- * Node-only.
+ * (`--board-mux-key`), both ends prove they hold it before any header or cable (link/board/mux-auth.ts).
+ * The connecting end is link/board/mux-client.ts. Node-only.
  */
 import { readdirSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
-import { socketBoardStream } from "../../link/board/adapters.js";
 import { BoardError } from "../../link/board/errors.js";
-import {
-  type BoardMux,
-  createBoardMux,
-  formatChannelRanges,
-  parseChannelRanges,
-} from "../../link/board/mux.js";
-import type { BoardStream } from "../../link/board/stream.js";
-import { type LinkLogger, silentLogger } from "../../link/logger.js";
-import { realClock } from "../../machine/index.js";
-import { claimUnixSocketPath } from "./listen.js";
+import { formatChannelRanges } from "../../link/board/mux.js";
 import {
   checkMuxAuthProof,
   isMuxAuthHeader,
@@ -29,60 +19,28 @@ import {
   muxAuthProof,
   muxNonce,
   parseMuxAuthHeader,
-} from "./mux-auth.js";
-
-/** Where a board mux listens. */
-export type BoardMuxAddress = { kind: "unix"; path: string } | { kind: "tcp"; host: string; port: number };
-
-/** `unix:PATH` or `tcp:HOST:PORT` (an IPv6 host in brackets), as errors and logs name a mux. */
-export function boardMuxWhere(a: BoardMuxAddress): string {
-  return a.kind === "unix"
-    ? `unix:${a.path}`
-    : `tcp:${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
-}
-
-/** A mux's place among the W muxes of a park on consecutive TCP ports: mux K listens on the first port + K. */
-export interface BoardMuxPlace {
-  index: number;
-  count: number;
-}
-
-/** Most muxes one address can name (a park's worker processes). Design choice. */
-export const BOARD_MUX_MAX_PLACES = 1024;
+} from "../../link/board/mux-auth.js";
+import {
+  type BoardMuxAddress,
+  type BoardMuxClient,
+  type BoardMuxPlace,
+  boardMuxWhere,
+  connectBoardMux,
+  muxOnSocket,
+} from "../../link/board/mux-client.js";
+import type { BoardStream } from "../../link/board/stream.js";
+import { type LinkLogger, silentLogger } from "../../link/logger.js";
+import { claimUnixSocketPath } from "./listen.js";
 
 /** The mux socket of process `pid` in `dir`. */
 export const boardMuxPath = (dir: string, pid: number = process.pid): string => join(dir, `mux-${pid}.sock`);
-/** How long a connecting fleet waits for a mux's header (ms). Design choice. */
-const MUX_HEADER_WAIT_MS = 5_000;
-
-/**
- * A mux on one connection's socket (as a board stream): queued text goes out once per event-loop turn, and
- * the connection beats for all its channels (both ends are this module, so both use the mux's liveness).
- */
-function muxOnSocket(
-  socket: Socket,
-  o: Pick<Parameters<typeof createBoardMux>[0], "onOpen" | "onHeader">,
-  log: LinkLogger,
-): BoardMux {
-  // TCP: board lines are small and answered; no Nagle delay (a unix socket has none)
-  socket.setNoDelay?.(true);
-  const stream = socketBoardStream(socket);
-  const mux = createBoardMux({
-    send: (text) => stream.write(text),
-    schedule: (flush) => setImmediate(flush),
-    liveness: { clock: realClock },
-    ...o,
-    onError: (e) => log.warn({}, e.message),
-  });
-  stream.onData((d) => mux.receive(d));
-  stream.onClose((e) => mux.end(e));
-  return mux;
-}
 
 /** A listening mux: the cables it hosts are fixed when it starts. */
 export interface BoardMuxServer {
   /** Where it listens (`unix:PATH`, `tcp:HOST:PORT`). */
   readonly where: string;
+  /** Peers connected now (a fleet worker or board thread each). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -175,123 +133,15 @@ export async function listenBoardMux(o: {
   server.on("error", (err) => log.error({}, `board mux ${where}: listener: ${err.message}`));
   return {
     where,
+    get connections() {
+      return sockets.size;
+    },
     async close() {
       const closed = new Promise<void>((r) => server.close(() => r()));
       for (const s of sockets) s.destroy();
       await closed;
     },
   };
-}
-
-/** A fleet's connection to a mux. */
-export interface BoardMuxClient {
-  /** Where the mux listens (`unix:PATH`, `tcp:HOST:PORT`). */
-  readonly where: string;
-  /** The cables hosted behind it. */
-  readonly hosts: ReadonlySet<number>;
-  /** Its place among a park's muxes on consecutive TCP ports, when it says. */
-  readonly place?: BoardMuxPlace;
-  /** A stream on cable `channel`'s board (a hosted one). */
-  open(channel: number): BoardStream;
-  close(): void;
-}
-
-/** `K/W` of a `* mux K/W` header, or null when it is not one (0 ≤ K < W ≤ {@link BOARD_MUX_MAX_PLACES}). */
-export function parseMuxPlace(text: string): BoardMuxPlace | null {
-  const m = /^mux (\d+)\/(\d+)$/.exec(text);
-  if (!m) return null;
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  return index < count && count <= BOARD_MUX_MAX_PLACES ? { index, count } : null;
-}
-
-/**
- * Connect to the mux at `address` and wait for its header; with `key`, prove it and require the mux's proof
- * first (a mux that asks for no key is refused). Rejects with {@link BoardError} "open-failed" naming the
- * address.
- */
-export function connectBoardMux(
-  a: BoardMuxAddress,
-  logger: LinkLogger = silentLogger,
-  key?: Uint8Array,
-): Promise<BoardMuxClient> {
-  const where = boardMuxWhere(a);
-  return new Promise((resolve, reject) => {
-    const socket = a.kind === "unix" ? connect({ path: a.path }) : connect({ host: a.host, port: a.port });
-    const fail = (why: string, cause?: unknown) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new BoardError("open-failed", `board mux ${where}: ${why}`, { cause }));
-    };
-    const timer = setTimeout(() => fail(`no header within ${MUX_HEADER_WAIT_MS} ms`), MUX_HEADER_WAIT_MS);
-    socket.once("error", (err) => fail(err.message, err));
-    let place: BoardMuxPlace | undefined;
-    // with a key: the nonces of the exchange, and whether the mux proved the key
-    let nonces: { s: string; c: string } | null = null;
-    let proven = !key;
-    const onAuth = (text: string) => {
-      const h = parseMuxAuthHeader(text);
-      if (h?.kind === "challenge" && !key)
-        return fail("asks for a key: give --board-mux-key FILE with the key the park was started with");
-      if (h?.kind === "challenge" && key && !nonces) {
-        nonces = { s: h.s, c: muxNonce() };
-        return mux.header(`auth ${nonces.c} ${muxAuthProof(key, "client", nonces.s, nonces.c)}`);
-      }
-      if (h?.kind === "refused") return fail(`refused the key: ${h.why}`);
-      if (
-        h?.kind === "ok" &&
-        key &&
-        nonces &&
-        checkMuxAuthProof(key, "server", nonces.s, nonces.c, h.proof)
-      ) {
-        proven = true;
-        return;
-      }
-      fail(
-        h?.kind === "ok"
-          ? "did not prove the key (its auth-ok does not match): another park, or another key"
-          : `bad header ${JSON.stringify(text.slice(0, 80))} in the key exchange`,
-      );
-    };
-    const mux = muxOnSocket(
-      socket,
-      {
-        onHeader(text) {
-          if (isMuxAuthHeader(text)) return onAuth(text);
-          if (!proven)
-            return fail(
-              "asks for no key (the park was started without --board-mux-key): not used with --board-mux-key",
-            );
-          if (text.startsWith("mux ")) {
-            const p = parseMuxPlace(text);
-            if (!p)
-              return fail(
-                `bad header ${JSON.stringify(text)}: expected "mux K/W" with K < W ≤ ${BOARD_MUX_MAX_PLACES}`,
-              );
-            place = p;
-            return;
-          }
-          if (!text.startsWith("hosts ")) return;
-          clearTimeout(timer);
-          let hosts: Set<number>;
-          try {
-            hosts = new Set(parseChannelRanges(text.slice("hosts ".length)));
-          } catch (e) {
-            fail((e as Error).message, e);
-            return;
-          }
-          resolve({
-            where,
-            hosts,
-            ...(place && { place }),
-            open: (ch) => mux.open(ch),
-            close: () => socket.destroy(),
-          });
-        },
-      },
-      logger,
-    );
-  });
 }
 
 /** Connect to every mux in `dir` (none: an empty list); one that cannot be reached is logged and skipped. */
