@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { SAFETY_OFF_MAX_MS } from "../../evse/safety/limits.js";
-import { type BoardThread, startBoardThread } from "../../link/board/board-thread.js";
+import { type BoardThread, isOutputOff, startBoardThread } from "../../link/board/board-thread.js";
 import type { FromBoardThread, ToBoardThread } from "../../link/board/board-thread-messages.js";
 import { serveBoardThread } from "../../link/board/board-thread-worker.js";
 import type { EvBoardPort, EvseBoardPort } from "../../link/host/board-port.js";
@@ -260,15 +260,15 @@ test("board thread: what the thread says in one turn reaches the main thread as 
   const world = testWorld(realClock, { measureEveryMs: 100 });
   const server = await startWorldServer({ listen: `unix:${dir}/w.sock`, world, clock: realClock });
   const posted: unknown[] = [];
-  let toThread: ((m: ToBoardThread) => void) | undefined;
+  let toThread: ((batch: ToBoardThread[]) => void) | undefined;
   serveBoardThread({
-    on: ((_event: string, cb: (m: ToBoardThread) => void) => {
+    on: ((_event: string, cb: (batch: ToBoardThread[]) => void) => {
       toThread = cb;
     }) as never,
     postMessage: (m: unknown) => posted.push(m),
   });
   try {
-    toThread?.({ op: "open", id: 7, role: "evse", spec: `unix:${dir}/w.sock`, host: "test" });
+    toThread?.([{ op: "open", id: 7, role: "evse", spec: `unix:${dir}/w.sock`, host: "test" }]);
     const flat = () => posted.flatMap((b) => b as FromBoardThread[]);
     await until(() => flat().some((m) => m.op === "ready"), "the link ready");
     // several readings in one go: the world measures twice and plugs the EV in at once
@@ -284,11 +284,20 @@ test("board thread: what the thread says in one turn reaches the main thread as 
       `some batch carries several messages: ${posted.map((b) => (b as unknown[]).length).join(",")}`,
     );
     assert.ok(flat().every((m) => m.id === 7));
-    toThread?.({ op: "close", id: 7 });
+    toThread?.([{ op: "close", id: 7 }]);
     await until(() => flat().some((m) => m.op === "closed"), "closed");
   } finally {
     await server.close();
     world.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("board thread: an output-off command (module off, contactors or relay opened) is what leaves for the thread at once", () => {
+  assert.equal(isOutputOff({ type: "module", op: "off", emergency: true }), true);
+  assert.equal(isOutputOff({ type: "module", op: "off", emergency: false }), true);
+  assert.equal(isOutputOff({ type: "contactors", closed: false }), true);
+  assert.equal(isOutputOff({ type: "contactors", closed: true }), false);
+  assert.equal(isOutputOff({ type: "module", op: "set", voltageV: 400, currentA: 10 }), false);
+  assert.equal(isOutputOff({ type: "duty", duty: 5 }), false);
 });

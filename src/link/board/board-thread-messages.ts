@@ -12,7 +12,7 @@ export interface BoardThreadMuxChannel {
   channel: number;
 }
 
-/** Main → board thread. */
+/** Main → board thread (posted as arrays: what one turn of the main thread's event loop had to say, in order). */
 export type ToBoardThread =
   | {
       op: "open";

@@ -25,6 +25,7 @@ import {
 import type { AnyBoardBody, BoardRole } from "./messages.js";
 import { type BoardMuxClient, connectBoardMux } from "./mux-client.js";
 import type { BoardStream } from "./stream.js";
+import { createTurnBatch } from "./turn-batch.js";
 
 /** The process's monotonic clock (ms), read through this thread's `performance.now()` (no BigInt per reading). */
 const HR_OFFSET_MS = Number(process.hrtime.bigint()) / 1e6 - performance.now();
@@ -37,16 +38,11 @@ export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">):
   // What this thread has to say leaves once per turn of its event loop, as one batch: with a thousand links
   // measuring every 100 ms, one message per reading cost the main thread about a fifth of its time in
   // message events. The interlock does not wait for it: it writes the output-off command first.
-  let batch: FromBoardThread[] = [];
-  const flush = (): void => {
-    const out = batch;
-    batch = [];
-    port.postMessage(out);
-  };
-  const post = (m: FromBoardThread): void => {
-    if (batch.length === 0) setImmediate(flush);
-    batch.push(m);
-  };
+  const toMain = createTurnBatch<FromBoardThread>({
+    send: (batch) => port.postMessage(batch),
+    schedule: (flush) => setImmediate(flush),
+  });
+  const post = (m: FromBoardThread): void => toMain.push(m);
 
   // one connection to each board mux, shared by its cables' links; one that ended is connected anew
   const muxes = new Map<string, Promise<BoardMuxClient>>();
@@ -103,7 +99,7 @@ export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">):
     }
   };
 
-  port.on("message", (m: ToBoardThread) => {
+  const receive = (m: ToBoardThread): void => {
     switch (m.op) {
       case "open":
         void open(m);
@@ -124,6 +120,10 @@ export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">):
         return;
       }
     }
+  };
+  // the main thread posts what one turn of its event loop had to say as one batch, in order
+  port.on("message", (batch: ToBoardThread[]) => {
+    for (const m of batch) receive(m);
   });
 }
 
