@@ -71,7 +71,7 @@ export type EvseWorkerOut =
       failed: { index: number; reason: string }[];
       /** `--board sim`: the simulated cables this worker hosts (the others joined a cable host's worlds). */
       cablesHosted: number;
-      /** Of the joined ones: those joined over a cable host's board mux, from the board thread or not (the others over their own socket). */
+      /** Of the joined ones: those joined over a cable host's board mux (the others over their own socket). */
       viaBoardMux: number;
       /** `--board-mux`: where this worker serves its cables over TCP, or why it cannot. */
       boardMux?: { where: string } | { error: string };
