@@ -86,6 +86,39 @@ test("cable host: 4 cables; the park (2 workers) joins all over the cable host's
   }
 });
 
+test("cable host shard 1/2: the park on its board thread (2 workers) joins that shard's cables over its mux from the thread and hosts the others itself; every session ends normally", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-cables-"));
+  const board = `sim:${dir}`;
+  const host = await startCableHost(
+    { fleet: PAIRS, shard: { index: 1, count: 2 }, board },
+    silentLogger,
+    100,
+  );
+  const c = fleetOptions(board, 2, 30_000);
+  const park = startEvseFleet(parseEvseOptions({ ...c, boardThread: true }));
+  try {
+    const ready = await park.ready;
+    assert.deepEqual(
+      [ready.chargers, ready.cablesHosted, ready.viaBoardMux],
+      [PAIRS, PAIRS / 2, PAIRS / 2],
+      "half over the cable host's mux, half hosted here",
+    );
+    await until(() => host.counts().chargersNow === PAIRS / 2, "the shard's chargers joined");
+    const ev = await runEvFleet(parseEvOptions({ ...c, plugInSpread: "1", duration: "2" }));
+    assert.equal(ev.failed, 0, JSON.stringify(ev.failuresByPhase));
+    assert.equal(ev.endedNormally, PAIRS);
+    await sessionsReported(park, PAIRS);
+    const s = await park.stop();
+    assert.equal(s.sessionsNormal, PAIRS);
+    assert.equal(s.boardsLost, 0);
+    assert.equal(host.counts().vehiclePlugIns, PAIRS / 2);
+  } finally {
+    await park.stop();
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("cable host: a cable another process serves already is refused, naming its socket; nothing is left listening", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-cables-"));
   const first = await startCableHost({ fleet: 2, board: `sim:${dir}` }, silentLogger);
