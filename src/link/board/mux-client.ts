@@ -43,7 +43,8 @@ const MUX_HEADER_WAIT_MS = 5_000;
 
 /**
  * A mux on one connection's socket (as a board stream): queued text goes out once per event-loop turn, and
- * the connection beats for all its channels (both ends are this module, so both use the mux's liveness).
+ * the connection beats for all its channels (both ends, this client and the listening side in
+ * sim/board/mux-socket.ts, run on it, so both use the mux's liveness).
  */
 export function muxOnSocket(
   socket: Socket,
@@ -69,6 +70,7 @@ export function muxOnSocket(
 export interface BoardMuxClient {
   /** Where the mux listens (`unix:PATH`, `tcp:HOST:PORT`). */
   readonly where: string;
+  /** The address it was reached at (a board thread connects to a unix one itself). */
   readonly address: BoardMuxAddress;
   /** The cables hosted behind it. */
   readonly hosts: ReadonlySet<number>;
