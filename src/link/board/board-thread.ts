@@ -106,13 +106,15 @@ export function startBoardThread(): BoardThread {
   let dead: Error | null = null;
   // What the main thread has to say leaves once per turn of its event loop, as one batch (a park's chargers
   // set their power modules with every charge-loop request: one message each cost about a tenth of the
-  // main thread's time). An output-off command does not wait: it leaves at once, with what was queued before.
+  // main thread's time). An output-off command does not wait: it leaves at once, after what was queued for its
+  // own link (the other links' set points, which may be many at the end of a busy turn, wait for the turn).
   const toThread = createTurnBatch<ToBoardThread>({
     send: (batch) => {
       if (!dead) worker.postMessage(batch);
     },
     schedule: (flush) => setImmediate(flush),
     urgent: (m) => m.op === "send" && isOutputOff(m.command),
+    key: (m) => m.id,
   });
   const post = (m: ToBoardThread): void => toThread.push(m);
 
