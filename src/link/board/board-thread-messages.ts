@@ -12,7 +12,10 @@ export interface BoardThreadMuxChannel {
   channel: number;
 }
 
-/** Main → board thread (posted as arrays: what one turn of the main thread's event loop had to say, in order). */
+/**
+ * Main → board thread, posted as arrays: what one turn of the main thread's event loop had to say, each
+ * link's messages in their order (an output-off command leaves at once, ahead of other links' messages).
+ */
 export type ToBoardThread =
   | {
       op: "open";
