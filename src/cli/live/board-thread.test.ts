@@ -38,8 +38,39 @@ interface ThreadPair {
   readings: EvseBoardEvent[];
 }
 
-/** Run `body` on a fresh {@link ThreadPair}; the boards and the thread are closed even after a failed assertion (an open world socket would keep the test process alive). */
+/**
+ * The input reached the board thread, and it acted, before this thread began its block: on a loaded machine
+ * the system may take the CPU from this thread between the two. Such an attempt shows nothing about the
+ * thread acting alone, so it is run again on a fresh pair.
+ */
+class NotBlockedInTime extends Error {}
+
+/** Attempts of a blocked-main-thread scenario before {@link NotBlockedInTime} fails the test. */
+const BLOCK_ATTEMPTS = 3;
+
+/** The interlock's off (`offAtMs`) fell inside the block; before it: {@link NotBlockedInTime}. */
+function assertOffDuringBlock(offAtMs: number, blockStart: number, blockEnd: number): void {
+  const what = `off at ${offAtMs.toFixed(1)}, the block ${blockStart.toFixed(1)}…${blockEnd.toFixed(1)}`;
+  if (offAtMs <= blockStart - 5) throw new NotBlockedInTime(`${what}: acted before the block began`);
+  assert.ok(offAtMs < blockEnd, `${what}: not during the block`);
+}
+
+/**
+ * Run `body` on a fresh {@link ThreadPair}, again on another (at most {@link BLOCK_ATTEMPTS} in all) when it
+ * throws {@link NotBlockedInTime}.
+ */
 async function withThreadPair(body: (p: ThreadPair) => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withOneThreadPair(body);
+    } catch (e) {
+      if (!(e instanceof NotBlockedInTime) || attempt >= BLOCK_ATTEMPTS) throw e;
+    }
+  }
+}
+
+/** Run `body` on a fresh {@link ThreadPair}; the boards and the thread are closed even after a failed assertion (an open world socket would keep the test process alive). */
+async function withOneThreadPair(body: (p: ThreadPair) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
   const thread = startBoardThread();
   const opened: { close(): Promise<void> }[] = [];
@@ -91,10 +122,7 @@ test("board thread: the emergency-stop interlock switches the module off while t
     await sleep(50);
     const [note] = thread.interlocks;
     assert.ok(note, "the interlock acted");
-    assert.ok(
-      note.offAtMs < blockEnd && note.offAtMs > blockStart - 5,
-      `off at ${note.offAtMs.toFixed(1)} during the block ${blockStart.toFixed(1)}…${blockEnd.toFixed(1)}`,
-    );
+    assertOffDuringBlock(note.offAtMs, blockStart, blockEnd);
     // within J3400's budget even when this thread is blocked (the bench measures how far within it)
     assert.ok(
       note.offAtMs - note.inputAtMs < SAFETY_OFF_MAX_MS,
@@ -152,10 +180,7 @@ test("board thread: an unlatch while the DC output is live switches the module o
     );
     const [note] = thread.interlocks;
     assert.ok(note);
-    assert.ok(
-      note.offAtMs < blockEnd && note.offAtMs > blockStart - 5,
-      `off at ${note.offAtMs.toFixed(1)} during the block ${blockStart.toFixed(1)}…${blockEnd.toFixed(1)}`,
-    );
+    assertOffDuringBlock(note.offAtMs, blockStart, blockEnd);
     assert.equal(world.path.on, false, "the world's module is off");
     assert.ok(
       readings.some((r) => r.kind === "pp" && r.state === "unlatched"),

@@ -121,24 +121,27 @@ export function announcedW(m: Rec): number | undefined {
 
 /**
  * A 50 kW limit from the CSMS: the station gave it to the EVSE (its log line), the charge loop was faster
- * before, and the next CurrentDemandRes — within one charge-loop cycle — and every later one announce
- * 50,000 W. Returns when the limit was set and that next response.
+ * before, and the next CurrentDemandRes after it in the record — within one charge-loop cycle — and every
+ * later one announce 50,000 W. Returns when the limit was set and that next response.
  */
 export function assert50kWAnnouncedWithinCycle(r: CsmsSessionRun, who: string): { set: Rec; next: Rec } {
   const set = r.record.find(
     (e) => e.type === "log" && e.side === "ocpp" && /set-power-limit.*50000/.test(String(e.msg)),
   );
   assert.ok(set, `the ${who} gave the EVSE the limit`);
-  const res = r.record.filter((e) => e.type === "msg" && e.name === "CurrentDemandRes");
-  const before = res.filter((e) => e.t < set.t);
+  // before and after the limit in the record's order: a response of the same instant may precede it
+  const setAt = r.record.indexOf(set);
+  const isRes = (e: Rec) => e.type === "msg" && e.name === "CurrentDemandRes";
+  const before = r.record.slice(0, setAt).filter(isRes);
+  const after = r.record.slice(setAt + 1).filter(isRes);
   const cycleS = (before.at(-1)!.t - before.at(-6)!.t) / 5;
-  const next = res.find((e) => e.t >= set.t)!;
+  const next = after[0]!;
   assert.ok(
     next.t - set.t <= cycleS + 1e-6,
     `first CurrentDemandRes ${next.t - set.t} s after, cycle ${cycleS} s`,
   );
   assert.equal(announcedW(next), 50_000, "EVSEMaximumPowerLimit in the next CurrentDemandRes");
-  assert.ok(res.filter((e) => e.t >= set.t).every((e) => announcedW(e) === 50_000));
+  assert.ok(after.every((e) => announcedW(e) === 50_000));
   assert.ok(
     r.record.some((e) => e.type === "sample" && e.t < set.t && Number(e.p) > 100_000),
     "charging faster before",
