@@ -8,7 +8,12 @@ import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../start-worker.js";
 import type { BoardThreadMuxChannel, FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
 import { BoardError } from "./errors.js";
-import { type BoardInterlock, INTERLOCK_CAUSE_TEXT, type InterlockCause } from "./interlock.js";
+import {
+  type BoardInterlock,
+  INTERLOCK_CAUSE_TEXT,
+  type InterlockCause,
+  outputSwitchOf,
+} from "./interlock.js";
 import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
 import { createTurnBatch } from "./turn-batch.js";
 
@@ -92,8 +97,7 @@ interface Entry {
 const toLocal = (hrMs: number): number => hrMs - (Number(process.hrtime.bigint()) / 1e6 - performance.now());
 
 /** A command that switches the output off: the power module off, or the contactors (AC: the relay) opened. */
-export const isOutputOff = (c: AnyBoardBody): boolean =>
-  (c.type === "module" && c.op === "off") || (c.type === "contactors" && !c.closed);
+export const isOutputOff = (c: AnyBoardBody): boolean => outputSwitchOf(c) === false;
 
 /** Start a board thread. */
 export function startBoardThread(): BoardThread {

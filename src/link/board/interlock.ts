@@ -86,9 +86,17 @@ export function interlockCommand(output: BoardInterlock["output"]): AnyBoardBody
     : { type: "contactors", closed: false };
 }
 
+/**
+ * What a command does to the output: `module` set or `contactors` closed switch it on (true), `module` off
+ * or `contactors` open switch it off (false); any other command leaves it (null).
+ */
+export function outputSwitchOf(c: AnyBoardBody): boolean | null {
+  return c.type === "module" ? c.op === "set" : c.type === "contactors" ? c.closed : null;
+}
+
 /** A command written to the board: the state with the output on or off as it commands. */
 export function noteInterlockCommand(s: InterlockState, c: AnyBoardBody): InterlockState {
-  const live = c.type === "module" ? c.op === "set" : c.type === "contactors" ? c.closed : s.live;
+  const live = outputSwitchOf(c) ?? s.live;
   return live === s.live ? s : { ...s, live };
 }
 
